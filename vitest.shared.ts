@@ -1,0 +1,16 @@
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Tests import workspace packages by their public names but run against `src`, so a test never
+ * exercises a stale `dist` and needs no build first.
+ */
+const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export const workspaceSourceAliases: Record<string, string> = {
+  '@wb/auth-core': fromRoot('./packages/auth-core/src/index.ts'),
+  '@wb/auth-axios': fromRoot('./packages/auth-axios/src/index.ts'),
+  '@wb/auth-express': fromRoot('./packages/auth-express/src/index.ts'),
+  '@wb/auth-koa': fromRoot('./packages/auth-koa/src/index.ts'),
+  '@wb/auth-nestjs': fromRoot('./packages/auth-nestjs/src/index.ts'),
+  '@wb/witboost-mock': fromRoot('./packages/witboost-mock/src/index.ts'),
+};
