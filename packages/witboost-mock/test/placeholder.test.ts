@@ -1,5 +1,5 @@
-import { expect, test } from 'vitest';
 import { placeholder } from '@wb/witboost-mock';
+import { expect, test } from 'vitest';
 
 test('placeholder', () => {
   expect(placeholder).toBe(1);
