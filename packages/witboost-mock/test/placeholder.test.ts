@@ -1,6 +1,0 @@
-import { placeholder } from '@wb/witboost-mock';
-import { expect, test } from 'vitest';
-
-test('placeholder', () => {
-  expect(placeholder).toBe(1);
-});
