@@ -1,0 +1,69 @@
+import type { Principal, WitboostAuthErrorCode } from './types.js';
+
+/** Extra facts an error can carry. */
+export interface WitboostAuthErrorOptions {
+  /** HTTP status of the exchange answer, when there was one. */
+  status?: number;
+  /** How long the server asked us to wait (`Retry-After`), in ms. */
+  retryAfterMs?: number;
+  /** Whose access token was involved. */
+  principal?: Principal;
+  /** The underlying error. Never carries a secret: callers redact before wrapping. */
+  cause?: unknown;
+}
+
+/**
+ * The one error type of `@wb/auth-core`. Messages are prefixed with the package name and never
+ * contain an access token or a JWT.
+ *
+ * @example
+ * ```ts
+ * import { isWitboostAuthError } from '@wb/auth-core';
+ * try {
+ *   await auth.getToken();
+ * } catch (error) {
+ *   if (isWitboostAuthError(error) && error.code === 'access_token_rejected') rotateToken();
+ * }
+ * ```
+ */
+export class WitboostAuthError extends Error {
+  override readonly name = 'WitboostAuthError';
+  readonly code: WitboostAuthErrorCode;
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly principal: Principal | undefined;
+
+  constructor(
+    code: WitboostAuthErrorCode,
+    message: string,
+    options: WitboostAuthErrorOptions = {},
+  ) {
+    super(
+      `[@wb/auth-core] ${message}`,
+      options.cause === undefined ? {} : { cause: options.cause },
+    );
+    this.code = code;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+    this.principal = options.principal;
+  }
+}
+
+/**
+ * Whether `error` is a {@link WitboostAuthError}, also when it comes from another copy of the
+ * package (two versions installed side by side).
+ *
+ * @example
+ * ```ts
+ * import { isWitboostAuthError } from '@wb/auth-core';
+ * if (isWitboostAuthError(error)) console.log(error.code, error.status);
+ * ```
+ */
+export function isWitboostAuthError(error: unknown): error is WitboostAuthError {
+  if (error instanceof WitboostAuthError) return true;
+  return (
+    error instanceof Error &&
+    error.name === 'WitboostAuthError' &&
+    typeof (error as { code?: unknown }).code === 'string'
+  );
+}

@@ -1,0 +1,16 @@
+export { basicAuthorization, parseBasicAuthorization } from './basic.js';
+export { createWitboostAuth } from './create-witboost-auth.js';
+export type { WitboostAuthErrorOptions } from './errors.js';
+export { isWitboostAuthError, WitboostAuthError } from './errors.js';
+export type { ExchangeAccessTokenOptions, ExchangeResult } from './exchange.js';
+export { exchangeAccessToken } from './exchange.js';
+export { toHttpProblem } from './http-problem.js';
+export { createIdentityPool } from './identity-pool.js';
+export type { JwtClaims } from './jwt-claims.js';
+export { redactSecrets, redactToken } from './redact.js';
+export { fromEnv } from './sources/from-env.js';
+export type { FromFileOptions } from './sources/from-file.js';
+export { fromFile } from './sources/from-file.js';
+export type { FromFunctionOptions } from './sources/from-function.js';
+export { fromFunction } from './sources/from-function.js';
+export type * from './types.js';

@@ -1,0 +1,306 @@
+import { invalidOption } from './fail.js';
+import {
+  assertScope,
+  COMPUTATIONAL_GOVERNANCE_PATH,
+  COMPUTATIONAL_GOVERNANCE_SCOPE,
+} from './scope.js';
+import type {
+  AuthMode,
+  Principal,
+  WitboostAuthEvent,
+  WitboostAuthOptions,
+  WitboostLogger,
+} from './types.js';
+import { parseCredentialUrl, typeName } from './url-policy.js';
+
+/** Refresh tuning with every default filled in. */
+export interface ResolvedRefresh {
+  refreshAtRatio: number;
+  jitterRatio: number;
+  expiryMarginMs: number;
+  exchangeTimeoutMs: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+  maxAttempts: number;
+  rejectionCooldownMs: number;
+}
+
+/** A scope rule bound to its origins, checked per URL in order. */
+export interface ResolvedScopeRule {
+  pathPrefix: string;
+  scope: string | undefined;
+  /** `undefined`: any credential-receiving origin. */
+  origin: string | undefined;
+}
+
+/** Validated, normalised options shared by an instance and every `withAccessToken` child. */
+export interface ResolvedConfig {
+  /** Origin + path, no trailing slash. */
+  baseUrl: string;
+  baseOrigin: string;
+  basePath: string;
+  mode: AuthMode;
+  durationSeconds: number;
+  /** Credential-receiving origins with the scope each one imposes (`undefined`: none). */
+  origins: ReadonlyMap<string, string | undefined>;
+  /** User rules first, then the default Computational Governance rule(s). */
+  rules: readonly ResolvedScopeRule[];
+  refresh: ResolvedRefresh;
+  keepWarm: boolean;
+  allowInsecureHttp: boolean;
+  fetch: typeof globalThis.fetch;
+  logger: WitboostLogger | undefined;
+  onEvent: ((event: WitboostAuthEvent) => void) | undefined;
+  principal: Principal;
+}
+
+export const REFRESH_DEFAULTS: ResolvedRefresh = {
+  refreshAtRatio: 0.5,
+  jitterRatio: 0.2,
+  expiryMarginMs: 30_000,
+  exchangeTimeoutMs: 10_000,
+  initialBackoffMs: 500,
+  maxBackoffMs: 30_000,
+  maxAttempts: 3,
+  rejectionCooldownMs: 5_000,
+};
+
+export const DEFAULT_DURATION_SECONDS = 300;
+
+// Resolved lazily so a fetch interceptor installed after creation (nock, msw, undici mocks) applies.
+const lateBoundFetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init);
+
+/** Validates every option except the access token and returns the normalised configuration. */
+export function resolveOptions(options: WitboostAuthOptions): ResolvedConfig {
+  if (typeof options !== 'object' || options === null) {
+    invalidOption(`createWitboostAuth expects an options object, got ${typeName(options)}`);
+  }
+  const allowInsecureHttp = optionalBoolean(options.allowInsecureHttp, 'allowInsecureHttp');
+  if (options.baseUrl === undefined || options.baseUrl === '') {
+    invalidOption('baseUrl is required, e.g. https://witboost.example.com');
+  }
+  const base = parseCredentialUrl(options.baseUrl, 'baseUrl', allowInsecureHttp);
+  if (base.search !== '' || base.hash !== '') {
+    invalidOption('baseUrl must not have a query string or a fragment');
+  }
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const baseOrigin = base.origin;
+
+  const mode = options.mode ?? 'bearer';
+  if (mode !== 'bearer' && mode !== 'basic') {
+    invalidOption(`mode must be 'bearer' or 'basic' (got ${describeValue(mode)})`);
+  }
+
+  const durationSeconds = options.durationSeconds ?? DEFAULT_DURATION_SECONDS;
+  if (
+    typeof durationSeconds !== 'number' ||
+    !Number.isInteger(durationSeconds) ||
+    durationSeconds < 1
+  ) {
+    invalidOption(
+      `durationSeconds must be an integer >= 1 (got ${describeValue(durationSeconds)})`,
+    );
+  }
+  // Keeps every derived timer delay within setTimeout's 32-bit range.
+  if (durationSeconds > 2_000_000) invalidOption('durationSeconds must be at most 2000000');
+
+  const origins = resolveOrigins(options.origins, baseOrigin, allowInsecureHttp);
+  const userRules = resolveRules(options.scopes, origins);
+  const rules: ResolvedScopeRule[] = [...userRules];
+  for (const [origin, scope] of origins) {
+    if (scope !== undefined) rules.push({ pathPrefix: '/', scope, origin });
+  }
+  rules.push({
+    pathPrefix: basePath + COMPUTATIONAL_GOVERNANCE_PATH,
+    scope: COMPUTATIONAL_GOVERNANCE_SCOPE,
+    origin: baseOrigin,
+  });
+  for (const origin of origins.keys()) {
+    if (origin !== baseOrigin) {
+      rules.push({
+        pathPrefix: COMPUTATIONAL_GOVERNANCE_PATH,
+        scope: COMPUTATIONAL_GOVERNANCE_SCOPE,
+        origin,
+      });
+    }
+  }
+
+  const principal = options.principal ?? 'service';
+  if (principal !== 'service' && principal !== 'caller') {
+    invalidOption(`principal must be 'service' or 'caller' (got ${describeValue(principal)})`);
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    invalidOption(`fetch must be a function (got ${typeName(options.fetch)})`);
+  }
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
+    invalidOption(`onEvent must be a function (got ${typeName(options.onEvent)})`);
+  }
+  const logger = options.logger;
+  if (logger !== undefined) {
+    const methods = ['debug', 'info', 'warn', 'error'] as const;
+    if (
+      typeof logger !== 'object' ||
+      logger === null ||
+      methods.some((m) => typeof logger[m] !== 'function')
+    ) {
+      invalidOption('logger must have debug, info, warn and error methods (pino-compatible)');
+    }
+  }
+
+  return {
+    baseUrl: baseOrigin + basePath,
+    baseOrigin,
+    basePath,
+    mode,
+    durationSeconds,
+    origins,
+    rules,
+    refresh: resolveRefresh(options.refresh),
+    keepWarm: optionalBoolean(options.keepWarm, 'keepWarm'),
+    allowInsecureHttp,
+    fetch: options.fetch ?? lateBoundFetch,
+    logger,
+    onEvent: options.onEvent,
+    principal,
+  };
+}
+
+function resolveOrigins(
+  entries: WitboostAuthOptions['origins'],
+  baseOrigin: string,
+  allowInsecureHttp: boolean,
+): Map<string, string | undefined> {
+  const origins = new Map<string, string | undefined>([[baseOrigin, undefined]]);
+  if (entries === undefined) return origins;
+  if (!Array.isArray(entries)) invalidOption(`origins must be an array (got ${typeName(entries)})`);
+  const listed = new Set<string>();
+  entries.forEach((entry: unknown, index) => {
+    const what = `origins[${index}]`;
+    let raw: unknown = entry;
+    let scope: string | undefined;
+    if (typeof entry === 'object' && entry !== null && !(entry instanceof URL)) {
+      const extra = entry as { url?: unknown; scope?: unknown };
+      raw = extra.url;
+      if (extra.scope !== undefined) scope = assertScope(extra.scope, `${what}.scope`);
+    }
+    const origin = parseCredentialUrl(raw, what, allowInsecureHttp).origin;
+    if (listed.has(origin)) invalidOption(`${what} lists the origin ${origin} twice`);
+    listed.add(origin);
+    origins.set(origin, scope);
+  });
+  return origins;
+}
+
+function resolveRules(
+  rules: WitboostAuthOptions['scopes'],
+  origins: ReadonlyMap<string, string | undefined>,
+): ResolvedScopeRule[] {
+  if (rules === undefined) return [];
+  if (!Array.isArray(rules)) invalidOption(`scopes must be an array (got ${typeName(rules)})`);
+  return rules.map((rule: unknown, index) => {
+    const what = `scopes[${index}]`;
+    if (typeof rule !== 'object' || rule === null) {
+      invalidOption(`${what} must be an object { pathPrefix, scope, origin? }`);
+    }
+    const { pathPrefix, scope, origin } = rule as {
+      pathPrefix?: unknown;
+      scope?: unknown;
+      origin?: unknown;
+    };
+    if (
+      typeof pathPrefix !== 'string' ||
+      !pathPrefix.startsWith('/') ||
+      /[?#\s]/.test(pathPrefix)
+    ) {
+      invalidOption(
+        `${what}.pathPrefix must be a path starting with '/' without query, fragment or spaces`,
+      );
+    }
+    const checkedScope = assertScope(scope, `${what}.scope`);
+    let ruleOrigin: string | undefined;
+    if (origin !== undefined) {
+      let parsed: URL;
+      try {
+        parsed = new URL(String(origin));
+      } catch {
+        return invalidOption(`${what}.origin must be an absolute URL`);
+      }
+      ruleOrigin = parsed.origin;
+      if (!origins.has(ruleOrigin)) {
+        invalidOption(
+          `${what}.origin ${ruleOrigin} is neither baseUrl's origin nor listed in origins`,
+        );
+      }
+    }
+    const prefix = pathPrefix.length > 1 ? pathPrefix.replace(/\/+$/, '') : pathPrefix;
+    return { pathPrefix: prefix === '' ? '/' : prefix, scope: checkedScope, origin: ruleOrigin };
+  });
+}
+
+function resolveRefresh(refresh: WitboostAuthOptions['refresh']): ResolvedRefresh {
+  if (refresh === undefined) return { ...REFRESH_DEFAULTS };
+  if (typeof refresh !== 'object' || refresh === null) {
+    invalidOption(`refresh must be an object (got ${typeName(refresh)})`);
+  }
+  const r = { ...REFRESH_DEFAULTS };
+  for (const [key, value] of Object.entries(refresh)) {
+    if (value === undefined) continue;
+    if (!(key in REFRESH_DEFAULTS)) {
+      invalidOption(
+        `refresh.${key} is not a known option (known: ${Object.keys(REFRESH_DEFAULTS).join(', ')})`,
+      );
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      invalidOption(`refresh.${key} must be a finite number (got ${describeValue(value)})`);
+    }
+    r[key as keyof ResolvedRefresh] = value;
+  }
+  if (!(r.refreshAtRatio > 0 && r.refreshAtRatio < 1)) {
+    invalidOption(
+      `refresh.refreshAtRatio must be between 0 and 1 exclusive (got ${r.refreshAtRatio})`,
+    );
+  }
+  if (!(r.jitterRatio >= 0 && r.jitterRatio < 1)) {
+    invalidOption(`refresh.jitterRatio must be >= 0 and < 1 (got ${r.jitterRatio})`);
+  }
+  if (r.refreshAtRatio + r.jitterRatio >= 1) {
+    invalidOption(
+      `refresh.refreshAtRatio + refresh.jitterRatio must be below 1, or refresh would start after expiry (got ${r.refreshAtRatio + r.jitterRatio})`,
+    );
+  }
+  if (r.expiryMarginMs < 0)
+    invalidOption(`refresh.expiryMarginMs must be >= 0 (got ${r.expiryMarginMs})`);
+  for (const key of ['exchangeTimeoutMs', 'initialBackoffMs', 'maxBackoffMs'] as const) {
+    if (r[key] <= 0 || r[key] > 2_147_483_647) {
+      invalidOption(`refresh.${key} must be a positive number of milliseconds (got ${r[key]})`);
+    }
+  }
+  if (r.maxBackoffMs < r.initialBackoffMs) {
+    invalidOption(
+      `refresh.maxBackoffMs (${r.maxBackoffMs}) must be >= refresh.initialBackoffMs (${r.initialBackoffMs})`,
+    );
+  }
+  if (!Number.isInteger(r.maxAttempts) || r.maxAttempts < 1) {
+    invalidOption(`refresh.maxAttempts must be an integer >= 1 (got ${r.maxAttempts})`);
+  }
+  if (r.rejectionCooldownMs < 0) {
+    invalidOption(`refresh.rejectionCooldownMs must be >= 0 (got ${r.rejectionCooldownMs})`);
+  }
+  return r;
+}
+
+function optionalBoolean(value: unknown, what: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean')
+    invalidOption(`${what} must be a boolean (got ${typeName(value)})`);
+  return value;
+}
+
+/** Short, secret-free rendering of a bad option value: numbers and tiny identifiers only. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string' && /^[\w-]{0,20}$/.test(value) && !/^(?:wbat-|eyJ)/.test(value)) {
+    return `'${value}'`;
+  }
+  return typeName(value);
+}

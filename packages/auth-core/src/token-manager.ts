@@ -1,0 +1,466 @@
+import { backoffDelay } from './backoff.js';
+import { basicAuthorization } from './basic.js';
+import { isWitboostAuthError, WitboostAuthError } from './errors.js';
+import { EXCHANGE_PATH, type ExchangeResult, exchangeOnce, sanitizeCause } from './exchange.js';
+import type { ResolvedConfig } from './options.js';
+import { readAccessToken } from './sources/resolve-source.js';
+import type { AccessTokenSource, WitboostAuthErrorCode, WitboostAuthEvent } from './types.js';
+
+/** A token ready to hand out, with the promises the warm path returns as they are. */
+interface TokenState {
+  readonly header: string;
+  readonly headerPromise: Promise<string>;
+  readonly valuePromise: Promise<string>;
+  /** Local epoch ms from which the next caller triggers a background refresh. */
+  readonly refreshAt: number;
+  /** Local epoch ms from which the token is no longer handed out. */
+  readonly usableUntil: number;
+  readonly generation: number;
+}
+
+/** Cache entry of one scope (bearer) or of the single Basic header. */
+export interface Slot {
+  readonly scope: string | undefined;
+  token: TokenState | undefined;
+  flight: Promise<TokenState> | undefined;
+  /** Generation whose background refresh failed for good: it is served until it expires. */
+  refreshGaveUp: number;
+  rejection: { accessToken: string; until: number; error: WitboostAuthError } | undefined;
+  /** A 429 with a long Retry-After: waiting callers fail fast until then. */
+  blocked: { until: number; error: WitboostAuthError } | undefined;
+  warmTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** The per-instance token cache, single-flight exchanges, refresh scheduling and backoff. */
+export interface TokenManager {
+  readonly defaultSlot: Slot;
+  /** The slot of `scope`, created on first use. `scope` must be valid. */
+  slotFor(scope: string | undefined): Slot;
+  /** Existing slot of `scope`, if any. */
+  peekSlot(scope: string | undefined): Slot | undefined;
+  /** `Authorization` value for a slot; the same promise while the token is fresh. */
+  header(slot: Slot, signal: AbortSignal | undefined): Promise<string>;
+  /** Raw JWT for a slot; the same promise while the token is fresh. */
+  value(slot: Slot, signal: AbortSignal | undefined): Promise<string>;
+  invalidate(header: string): void;
+  isClosed(): boolean;
+  closedError(): WitboostAuthError;
+  close(): Promise<void>;
+}
+
+const RETRYABLE: ReadonlySet<WitboostAuthErrorCode> = new Set([
+  'network_error',
+  'timeout',
+  'rate_limited',
+  'server_error',
+]);
+const REJECTIONS: ReadonlySet<WitboostAuthErrorCode> = new Set([
+  'access_token_rejected',
+  'exchange_bad_request',
+]);
+// setTimeout fires at once for larger delays, so long lifetimes are clamped.
+const MAX_TIMER_MS = 2_147_483_647;
+
+interface PendingTimer {
+  timer: ReturnType<typeof setTimeout>;
+  reject: (error: unknown) => void;
+}
+
+/** Creates the token manager of one instance (one access token source). */
+export function createTokenManager(
+  config: ResolvedConfig,
+  source: AccessTokenSource,
+  emit: (event: WitboostAuthEvent) => void,
+): TokenManager {
+  const { refresh, principal } = config;
+  const basic = config.mode === 'basic';
+  const endpoint = config.baseUrl + EXCHANGE_PATH;
+  const master = new AbortController();
+  const slots = new Map<string, Slot>();
+  const pending = new Set<PendingTimer>();
+  let closed = false;
+  let closing: Promise<void> | undefined;
+  let generation = 0;
+  let lastAccessToken: string | undefined;
+
+  const closedError = () =>
+    new WitboostAuthError('closed', 'this WitboostAuth instance is closed', { principal });
+
+  function newSlot(scope: string | undefined): Slot {
+    const slot: Slot = {
+      scope,
+      token: undefined,
+      flight: undefined,
+      refreshGaveUp: 0,
+      rejection: undefined,
+      blocked: undefined,
+      warmTimer: undefined,
+    };
+    slots.set(scope ?? '', slot);
+    return slot;
+  }
+  const defaultSlot = newSlot(undefined);
+
+  function slotFor(scope: string | undefined): Slot {
+    if (basic || scope === undefined) return defaultSlot;
+    return slots.get(scope) ?? newSlot(scope);
+  }
+
+  function header(slot: Slot, signal: AbortSignal | undefined): Promise<string> {
+    const token = slot.token;
+    // Warm path: one clock read, no allocation.
+    if (token !== undefined && Date.now() < token.refreshAt) return token.headerPromise;
+    return slowPath(slot, signal, true);
+  }
+
+  function value(slot: Slot, signal: AbortSignal | undefined): Promise<string> {
+    const token = slot.token;
+    if (token !== undefined && Date.now() < token.refreshAt) return token.valuePromise;
+    return slowPath(slot, signal, false);
+  }
+
+  function slowPath(
+    slot: Slot,
+    signal: AbortSignal | undefined,
+    wantHeader: boolean,
+  ): Promise<string> {
+    if (closed) return Promise.reject(closedError());
+    const token = slot.token;
+    if (token !== undefined && Date.now() < token.usableUntil) {
+      if (slot.flight === undefined && slot.refreshGaveUp !== token.generation) startFlight(slot);
+      return wantHeader ? token.headerPromise : token.valuePromise;
+    }
+    const flight = waitFor(startFlight(slot), signal);
+    return flight.then((next) => (wantHeader ? next.headerPromise : next.valuePromise));
+  }
+
+  function waitFor(
+    flight: Promise<TokenState>,
+    signal: AbortSignal | undefined,
+  ): Promise<TokenState> {
+    if (signal === undefined) return flight;
+    if (signal.aborted) return Promise.reject(abortedError());
+    // The caller's signal detaches this caller only; the shared exchange goes on for the others.
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(abortedError());
+      signal.addEventListener('abort', onAbort, { once: true });
+      flight.then(
+        (token) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(token);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  function abortedError() {
+    return new WitboostAuthError('aborted', 'waiting for a token was aborted by the caller', {
+      principal,
+    });
+  }
+
+  function startFlight(slot: Slot): Promise<TokenState> {
+    if (slot.flight !== undefined) return slot.flight;
+    const flight = runFlight(slot);
+    slot.flight = flight;
+    flight.then(
+      () => {
+        if (slot.flight === flight) slot.flight = undefined;
+      },
+      (error: unknown) => {
+        if (slot.flight === flight) slot.flight = undefined;
+        if (shouldKeepWarm(slot) && isWitboostAuthError(error) && RETRYABLE.has(error.code)) {
+          scheduleWarm(slot, refresh.maxBackoffMs);
+        }
+      },
+    );
+    return flight;
+  }
+
+  async function runFlight(slot: Slot): Promise<TokenState> {
+    let attempt = 0;
+    let waitedAttempts = 0;
+    for (;;) {
+      if (closed) throw closedError();
+      const startedAt = Date.now();
+      const background = isUsable(slot.token, startedAt);
+      if (!background) {
+        waitedAttempts++;
+        const blocked = slot.blocked;
+        if (blocked !== undefined && startedAt < blocked.until) {
+          throw new WitboostAuthError(
+            'rate_limited',
+            `the JWT exchange asked to wait; retry after ${Math.ceil((blocked.until - startedAt) / 1000)}s`,
+            { principal, status: 429, retryAfterMs: blocked.until - startedAt },
+          );
+        }
+      }
+      let accessToken: string | undefined;
+      try {
+        accessToken = await guard(readAccessToken(source, principal), !background);
+        if (closed) throw closedError();
+        noteAccessToken(accessToken);
+        const rejection = slot.rejection;
+        if (
+          rejection !== undefined &&
+          rejection.accessToken === accessToken &&
+          startedAt < rejection.until
+        ) {
+          // Same token, same answer: do not hammer Witboost with a token it just refused.
+          throw rejection.error;
+        }
+        if (basic) return install(slot, basicAuthorization(accessToken), undefined);
+        const result = await exchangeOnce({
+          endpoint,
+          accessToken,
+          durationSeconds: config.durationSeconds,
+          scope: slot.scope,
+          fetch: config.fetch,
+          signal: master.signal,
+          timeoutMs: refresh.exchangeTimeoutMs,
+          principal,
+          tokenLabel: source.description,
+        });
+        if (closed) throw closedError();
+        return install(slot, `Bearer ${result.jwt}`, result, Date.now() - startedAt, background);
+      } catch (raw) {
+        if (closed) throw closedError();
+        const error = toAuthError(raw);
+        if (error === slot.rejection?.error) throw error;
+        const now = Date.now();
+        const usable = isUsable(slot.token, now);
+        let retryInMs: number | undefined;
+        if (RETRYABLE.has(error.code)) {
+          const delay = backoffDelay(
+            attempt++,
+            refresh.initialBackoffMs,
+            refresh.maxBackoffMs,
+            error.retryAfterMs,
+          );
+          if (usable && slot.token !== undefined) {
+            // Wake up no later than expiry: from then on callers are waiting for this flight.
+            retryInMs = Math.max(0, Math.min(delay, slot.token.usableUntil - now));
+          } else if (
+            waitedAttempts < refresh.maxAttempts &&
+            !(error.retryAfterMs !== undefined && error.retryAfterMs > refresh.maxBackoffMs)
+          ) {
+            retryInMs = delay;
+          }
+        }
+        if (
+          REJECTIONS.has(error.code) &&
+          accessToken !== undefined &&
+          refresh.rejectionCooldownMs > 0
+        ) {
+          slot.rejection = { accessToken, until: now + refresh.rejectionCooldownMs, error };
+        }
+        const failed: WitboostAuthEvent = {
+          type: 'exchange_failed',
+          scope: slot.scope,
+          durationMs: now - startedAt,
+          code: error.code,
+          background: usable,
+        };
+        if (error.status !== undefined) failed.status = error.status;
+        if (retryInMs !== undefined) failed.retryInMs = retryInMs;
+        emit(failed);
+        if (retryInMs === undefined) {
+          if (usable && slot.token !== undefined) slot.refreshGaveUp = slot.token.generation;
+          if (!usable && error.code === 'rate_limited' && error.retryAfterMs !== undefined) {
+            slot.blocked = { until: now + error.retryAfterMs, error };
+          }
+          throw error;
+        }
+        await sleep(retryInMs, !usable);
+      }
+    }
+  }
+
+  function install(
+    slot: Slot,
+    headerValue: string,
+    result: ExchangeResult | undefined,
+    durationMs = 0,
+    background = false,
+  ): TokenState {
+    let refreshAt = Number.POSITIVE_INFINITY;
+    let usableUntil = Number.POSITIVE_INFINITY;
+    if (result !== undefined) {
+      const lifetimeMs = result.lifetimeSeconds * 1000;
+      // exp/iat are whole seconds (+1 s), and the request still has to travel (the margin);
+      // but a short-lived token stays usable for at least half its life.
+      const margin = Math.min(
+        Math.min(refresh.expiryMarginMs, lifetimeMs * 0.1) + 1000,
+        lifetimeMs / 2,
+      );
+      usableUntil = result.sentAt + lifetimeMs - margin;
+      const ratio = refresh.refreshAtRatio + Math.random() * refresh.jitterRatio;
+      refreshAt = Math.min(result.sentAt + lifetimeMs * ratio, usableUntil);
+    }
+    const token: TokenState = {
+      header: headerValue,
+      headerPromise: Promise.resolve(headerValue),
+      valuePromise: Promise.resolve(result === undefined ? headerValue : result.jwt),
+      refreshAt,
+      usableUntil,
+      generation: ++generation,
+    };
+    slot.token = token;
+    slot.rejection = undefined;
+    slot.blocked = undefined;
+    if (result !== undefined) {
+      emit({
+        type: 'exchange',
+        scope: slot.scope,
+        durationMs,
+        expiresAt: usableUntil,
+        lifetimeSeconds: result.lifetimeSeconds,
+        background,
+      });
+      emit({ type: 'refresh_scheduled', scope: slot.scope, refreshAt });
+      if (shouldKeepWarm(slot)) scheduleWarm(slot, refreshAt - Date.now());
+    }
+    return token;
+  }
+
+  function shouldKeepWarm(slot: Slot): boolean {
+    return config.keepWarm && !basic && slot === defaultSlot && !closed;
+  }
+
+  function scheduleWarm(slot: Slot, delayMs: number): void {
+    if (slot.warmTimer !== undefined) clearTimeout(slot.warmTimer);
+    slot.warmTimer = setTimeout(
+      () => {
+        slot.warmTimer = undefined;
+        if (!closed) startFlight(slot);
+      },
+      Math.min(Math.max(0, delayMs), MAX_TIMER_MS),
+    );
+    slot.warmTimer.unref?.();
+  }
+
+  function noteAccessToken(accessToken: string): void {
+    if (lastAccessToken !== undefined && lastAccessToken !== accessToken) {
+      emit({ type: 'token_source_changed', source: source.description });
+    }
+    lastAccessToken = accessToken;
+  }
+
+  /**
+   * A timer for a backoff pause. Unref'd while a valid token is served (nobody waits); ref'd
+   * while callers wait on it, so a script awaiting a token is not cut short by an idle loop.
+   */
+  function sleep(ms: number, keepAlive: boolean): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const entry: PendingTimer = {
+        timer: setTimeout(() => {
+          pending.delete(entry);
+          resolve();
+        }, ms),
+        reject,
+      };
+      if (!keepAlive) entry.timer.unref?.();
+      pending.add(entry);
+    });
+  }
+
+  /** Bounds a token source read by the exchange timeout and by close(). */
+  function guard<T>(work: Promise<T>, keepAlive: boolean): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const entry: PendingTimer = {
+        timer: setTimeout(() => {
+          pending.delete(entry);
+          reject(
+            new WitboostAuthError(
+              'token_source_failed',
+              `the access token source (${source.description}) did not answer within ${refresh.exchangeTimeoutMs} ms`,
+              { principal },
+            ),
+          );
+        }, refresh.exchangeTimeoutMs),
+        reject,
+      };
+      if (!keepAlive) entry.timer.unref?.();
+      pending.add(entry);
+      work.then(
+        (result) => {
+          clearTimeout(entry.timer);
+          pending.delete(entry);
+          resolve(result);
+        },
+        (error: unknown) => {
+          clearTimeout(entry.timer);
+          pending.delete(entry);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  function toAuthError(error: unknown): WitboostAuthError {
+    if (isWitboostAuthError(error)) return error;
+    return new WitboostAuthError('token_source_failed', 'obtaining a token failed unexpectedly', {
+      principal,
+      cause: sanitizeCause(error),
+    });
+  }
+
+  function invalidate(headerValue: string): void {
+    if (typeof headerValue !== 'string') return;
+    for (const slot of slots.values()) {
+      // Generation check by value: a stale header from an older token matches nothing.
+      if (slot.token !== undefined && slot.token.header === headerValue) {
+        slot.token = undefined;
+        emit({ type: 'invalidated', scope: slot.scope });
+        if (shouldKeepWarm(slot)) scheduleWarm(slot, 0);
+        return;
+      }
+    }
+  }
+
+  function close(): Promise<void> {
+    if (closing !== undefined) return closing;
+    closed = true;
+    master.abort();
+    for (const slot of slots.values()) {
+      slot.token = undefined;
+      if (slot.warmTimer !== undefined) clearTimeout(slot.warmTimer);
+      slot.warmTimer = undefined;
+    }
+    for (const entry of pending) {
+      clearTimeout(entry.timer);
+      entry.reject(closedError());
+    }
+    pending.clear();
+    closing = (async () => {
+      try {
+        await source.close?.();
+      } catch {
+        // Closing must succeed even when a source fails to release a watcher.
+      }
+    })();
+    return closing;
+  }
+
+  if (config.keepWarm && !basic) startFlight(defaultSlot);
+
+  return {
+    defaultSlot,
+    slotFor,
+    peekSlot: (scope) => (basic || scope === undefined ? defaultSlot : slots.get(scope)),
+    header,
+    value,
+    invalidate,
+    isClosed: () => closed,
+    closedError,
+    close,
+  };
+}
+
+function isUsable(token: TokenState | undefined, now: number): token is TokenState {
+  return token !== undefined && now < token.usableUntil;
+}

@@ -1,0 +1,284 @@
+/**
+ * Public types of `@wb/auth-core`. This file is the contract the adapters (axios, Express, Koa,
+ * NestJS) are written against: change it only with them in mind.
+ */
+
+/** How credentials are presented to Witboost. */
+export type AuthMode = 'bearer' | 'basic';
+
+/** The scope that the Computational Governance API requires in a JWT. */
+export type ComputationalGovernanceScope = 'service:computational-governance';
+
+/**
+ * Where the access token (`wbat-…`) comes from. Called before every exchange, so a source that
+ * rotates (a mounted Kubernetes secret, Vault) is picked up by the next exchange.
+ *
+ * @example
+ * ```ts
+ * import type { AccessTokenSource } from '@wb/auth-core';
+ * const source: AccessTokenSource = {
+ *   description: 'vault secret witboost/ci',
+ *   getAccessToken: async () => readFromVault(),
+ * };
+ * ```
+ */
+export interface AccessTokenSource {
+  /** Human-readable origin of the token for error messages, e.g. `env WITBOOST_ACCESS_TOKEN`. Never the token. */
+  readonly description: string;
+  /** Returns the current access token. */
+  getAccessToken(): Promise<string>;
+  /** Releases watchers or handles the source holds. Called by `WitboostAuth.close()`. */
+  close?(): void | Promise<void>;
+}
+
+/** A credential-receiving origin besides `baseUrl`, e.g. a Computational Governance host. */
+export interface ExtraOrigin {
+  /** Absolute URL; only its origin (scheme, host, port) is used. */
+  url: string | URL;
+  /**
+   * Scope requested for every request to this origin, e.g. `service:computational-governance`
+   * for a dedicated CG host. Scope rules still apply first.
+   */
+  scope?: string;
+}
+
+/** Maps a path prefix on a credential-receiving origin to the scope its JWT needs. */
+export interface ScopeRule {
+  /** Path prefix, matched on segment boundaries, e.g. `/api/computational-governance`. */
+  pathPrefix: string;
+  /** Space-separated scopes to request, e.g. `service:computational-governance`. */
+  scope: string;
+  /** Restrict the rule to one origin; all credential-receiving origins when omitted. */
+  origin?: string | URL;
+}
+
+/** Pino-compatible logger subset. Every line is free of secrets. */
+export interface WitboostLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Refresh and retry tuning. Defaults suit tokens from 5 seconds to hours. */
+export interface RefreshOptions {
+  /**
+   * Fraction of the JWT lifetime after which a background refresh starts.
+   * @default 0.5
+   */
+  refreshAtRatio?: number;
+  /**
+   * Random extra fraction of the lifetime added to the refresh point, so a fleet spreads out.
+   * @default 0.2
+   */
+  jitterRatio?: number;
+  /**
+   * Stop handing a token out this long before its expiry (capped at 10% of the lifetime).
+   * @default 30_000
+   */
+  expiryMarginMs?: number;
+  /**
+   * Timeout of one exchange request.
+   * @default 10_000
+   */
+  exchangeTimeoutMs?: number;
+  /** First backoff delay after a retryable failure. @default 500 */
+  initialBackoffMs?: number;
+  /** Largest backoff delay. @default 30_000 */
+  maxBackoffMs?: number;
+  /**
+   * Exchange attempts while callers wait (no usable token): retryable failures are retried
+   * with backoff up to this many attempts in total, then every waiter gets the last error.
+   * @default 3
+   */
+  maxAttempts?: number;
+  /**
+   * After the exchange rejected an access token (400/401/403), further calls with the same
+   * access token and scope fail at once with that error for this long, instead of hammering
+   * Witboost. A different access token from the source is tried immediately.
+   * @default 5_000
+   */
+  rejectionCooldownMs?: number;
+}
+
+/** Identity an instance acts for; errors carry it so edges can map a rejected caller token to 401. */
+export type Principal = 'service' | 'caller';
+
+/** Options of {@link createWitboostAuth}. */
+export interface WitboostAuthOptions {
+  /** Witboost origin that receives credentials, e.g. `https://witboost.example.com`. Required. */
+  baseUrl: string | URL;
+  /**
+   * The access token or where to read it.
+   * @default fromEnv('WITBOOST_ACCESS_TOKEN')
+   */
+  accessToken?: string | AccessTokenSource;
+  /** @default 'bearer' */
+  mode?: AuthMode;
+  /**
+   * Requested JWT lifetime in seconds (integer >= 1).
+   * @default 300
+   */
+  durationSeconds?: number;
+  /** Other origins that receive credentials (e.g. a dedicated CG host). */
+  origins?: ReadonlyArray<string | URL | ExtraOrigin>;
+  /**
+   * Path-prefix scope rules, checked in order before the default rule
+   * (`/api/computational-governance` → `service:computational-governance`).
+   */
+  scopes?: readonly ScopeRule[];
+  /** Refresh and retry tuning. */
+  refresh?: RefreshOptions;
+  /**
+   * Keep a token warm with an unref'd timer even when idle (bearer mode, default scope).
+   * @default false
+   */
+  keepWarm?: boolean;
+  /** Allow `http://` to a non-loopback host. Loopback http is always allowed. @default false */
+  allowInsecureHttp?: boolean;
+  /** fetch implementation. @default globalThis.fetch */
+  fetch?: typeof globalThis.fetch;
+  /** Pino-compatible logger. @default silent */
+  logger?: WitboostLogger;
+  /** Observability hook; never receives a secret. Exceptions thrown by it are swallowed. */
+  onEvent?: (event: WitboostAuthEvent) => void;
+  /** Whom this instance acts for. @default 'service' */
+  principal?: Principal;
+}
+
+/** Events emitted through `onEvent`. None carries a token. */
+export type WitboostAuthEvent =
+  | {
+      type: 'exchange';
+      scope: string | undefined;
+      durationMs: number;
+      /** Local epoch ms after which the token is no longer handed out. */
+      expiresAt: number;
+      lifetimeSeconds: number;
+      background: boolean;
+    }
+  | {
+      type: 'exchange_failed';
+      scope: string | undefined;
+      durationMs: number;
+      code: WitboostAuthErrorCode;
+      status?: number;
+      retryInMs?: number;
+      background: boolean;
+    }
+  | { type: 'refresh_scheduled'; scope: string | undefined; refreshAt: number }
+  | { type: 'invalidated'; scope: string | undefined }
+  | { type: 'replay_after_401'; url: string; method: string }
+  | { type: 'token_source_changed'; source: string };
+
+/** Every error code a {@link WitboostAuthError} can carry. */
+export type WitboostAuthErrorCode =
+  /** A constructor or function option is invalid. */
+  | 'invalid_options'
+  /** No access token: env var missing or blank, file empty. */
+  | 'missing_access_token'
+  /** The access token source threw or returned something that is not a token. */
+  | 'token_source_failed'
+  /** A caller-supplied access token is blank or absurdly long: rejected before any exchange. */
+  | 'invalid_access_token'
+  /** Exchange answered 401/403: unknown, revoked or expired access token, or forbidden. */
+  | 'access_token_rejected'
+  /** Exchange answered 400 (e.g. duration beyond the access token's lifetime, bad scope). */
+  | 'exchange_bad_request'
+  /** Exchange answered 429. `retryAfterMs` when the server said. */
+  | 'rate_limited'
+  /** Exchange answered 5xx or another unexpected status. */
+  | 'server_error'
+  /** The exchange could not reach Witboost (DNS, refused, reset). */
+  | 'network_error'
+  /** The exchange took longer than `exchangeTimeoutMs`. */
+  | 'timeout'
+  /** The exchange answered 200 with something that is not a usable JWT. */
+  | 'invalid_exchange_response'
+  /** A token was asked for a URL that is not a credential-receiving origin. */
+  | 'origin_not_allowed'
+  /** The operation was aborted by the caller's signal. */
+  | 'aborted'
+  /** The instance was closed. */
+  | 'closed';
+
+/** Options of {@link WitboostAuth.getToken}. */
+export interface GetTokenOptions {
+  /** Space-separated scopes; the default JWT (no scope) when omitted. */
+  scope?: string;
+  /** Abort waiting (the shared exchange keeps going for other callers). */
+  signal?: AbortSignal;
+}
+
+/**
+ * A Witboost authenticator. Create with {@link createWitboostAuth}; all methods are safe to call
+ * concurrently. Holds no timer that keeps the process alive.
+ */
+export interface WitboostAuth {
+  /** Normalised base URL (origin + path, no trailing slash), for building clients. */
+  readonly baseUrl: string;
+  readonly mode: AuthMode;
+  readonly principal: Principal;
+  /** `'Bearer …'` / `'Basic …'` for a credential-receiving URL, `undefined` for any other URL. Relative URLs resolve against `baseUrl`. */
+  authorizationFor(
+    url: string | URL,
+    options?: { signal?: AbortSignal },
+  ): Promise<string | undefined>;
+  /** Whether `url` (relative resolved against baseUrl) is a credential-receiving origin. Synchronous, cheap. */
+  isWitboostUrl(url: string | URL): boolean;
+  /** The scope a request to `url` needs, per the rules; `undefined` for none. */
+  scopeFor(url: string | URL): string | undefined;
+  /** The raw JWT (bearer mode). In basic mode rejects with `invalid_options`. */
+  getToken(options?: GetTokenOptions): Promise<string>;
+  /** A 401 was seen with this Authorization value: drop that token if it is still the current one. */
+  invalidate(authorization: string): void;
+  /** `fetch`-compatible, with auth, one replay after a 401 when the body is replayable, no credential across origins on redirect. */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
+  /** A new, independent instance with the same options but another access token (e.g. a caller's PAT). The caller owns and must close it. */
+  withAccessToken(accessToken: string | AccessTokenSource, principal?: Principal): WitboostAuth;
+  /** Stops timers, aborts in-flight exchanges, closes the token source. Idempotent. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** What the Express/Koa middleware hands to a request: one identity's authenticated client. */
+export interface WitboostRequestContext {
+  readonly auth: WitboostAuth;
+  fetch: WitboostAuth['fetch'];
+  getToken: WitboostAuth['getToken'];
+  authorizationFor: WitboostAuth['authorizationFor'];
+}
+
+/** Options of {@link createIdentityPool}. */
+export interface IdentityPoolOptions {
+  /** Most caller identities kept at once; the least recently used is closed beyond it. @default 1000 */
+  maxIdentities?: number;
+  /** A caller identity unused for this long is closed. @default 600_000 (10 minutes) */
+  idleTimeoutMs?: number;
+  /** Longest caller access token accepted. @default 4096 */
+  maxAccessTokenLength?: number;
+}
+
+/**
+ * Service identity plus a bounded, hash-keyed cache of caller identities (on-behalf-of).
+ * Shared by the Express and Koa middlewares.
+ */
+export interface IdentityPool {
+  /**
+   * Context for the service identity (`callerAccessToken === undefined`) or for the caller.
+   * Synchronous and free: nothing is exchanged until the context is used. Throws
+   * `invalid_access_token` for a blank or too long caller token.
+   */
+  contextFor(callerAccessToken?: string): WitboostRequestContext;
+  /** Caller identities currently held. */
+  readonly size: number;
+  /** Closes every caller identity (not the service `auth` passed in). */
+  close(): Promise<void>;
+}
+
+/** An HTTP answer for an error reaching an edge (Express/Koa/Nest error mappers). */
+export interface HttpProblem {
+  status: number;
+  headers: Record<string, string>;
+  body: { error: { code: string; message: string } };
+}
