@@ -1,0 +1,69 @@
+import { type ArgumentsHost, Catch, HttpException, type HttpServer, Logger } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
+import { isWitboostAuthError, toHttpProblem } from '@wb/auth-core';
+
+/**
+ * Maps a `WitboostAuthError` to a Nest `HttpException` with the status and body of
+ * `toHttpProblem` from `@wb/auth-core` (`{ error: { code, message } }`, never a secret). For
+ * custom filters; {@link WitboostAuthExceptionFilter} also sends the problem's headers
+ * (e.g. `Retry-After`).
+ *
+ * @param error - anything caught
+ * @returns an `HttpException`, or `undefined` when `error` is not a Witboost error
+ * @example
+ * ```ts
+ * import { toWitboostHttpException } from '@wb/auth-nestjs';
+ * try {
+ *   await this.witboost.getToken();
+ * } catch (error) {
+ *   throw toWitboostHttpException(error) ?? error;
+ * }
+ * ```
+ */
+export function toWitboostHttpException(error: unknown): HttpException | undefined {
+  if (!isWitboostAuthError(error)) return undefined;
+  const problem = toHttpProblem(error);
+  return new HttpException(problem.body, problem.status, { cause: error });
+}
+
+/**
+ * Exception filter answering a `WitboostAuthError` that escapes a request handler with the HTTP
+ * problem of `@wb/auth-core`'s `toHttpProblem` (e.g. 502 for a rejected service token, with
+ * `{ error: { code, message } }` and no secret). Any other exception goes to Nest's default
+ * handling. HTTP contexts only; opt in globally.
+ *
+ * @example
+ * ```ts
+ * import { APP_FILTER } from '@nestjs/core';
+ * import { WitboostAuthExceptionFilter } from '@wb/auth-nestjs';
+ * // in a module: providers: [{ provide: APP_FILTER, useClass: WitboostAuthExceptionFilter }]
+ *
+ * // or in main.ts:
+ * import { HttpAdapterHost } from '@nestjs/core';
+ * const { httpAdapter } = app.get(HttpAdapterHost);
+ * app.useGlobalFilters(new WitboostAuthExceptionFilter(httpAdapter));
+ * ```
+ */
+@Catch()
+export class WitboostAuthExceptionFilter extends BaseExceptionFilter {
+  private readonly logger = new Logger('WitboostAuthExceptionFilter');
+
+  override catch(exception: unknown, host: ArgumentsHost): void {
+    const http: HttpServer | undefined = this.applicationRef ?? this.httpAdapterHost?.httpAdapter;
+    if (!isWitboostAuthError(exception) || host.getType() !== 'http' || http === undefined) {
+      super.catch(exception, host);
+      return;
+    }
+    const problem = toHttpProblem(exception);
+    if (problem.status >= 500) this.logger.error(`${exception.code}: ${exception.message}`);
+    const response: unknown = host.switchToHttp().getResponse();
+    if (http.isHeadersSent(response)) {
+      http.end(response);
+      return;
+    }
+    for (const [name, value] of Object.entries(problem.headers)) {
+      http.setHeader(response, name, value);
+    }
+    http.reply(response, problem.body, problem.status);
+  }
+}

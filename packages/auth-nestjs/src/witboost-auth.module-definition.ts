@@ -1,0 +1,113 @@
+import { ConfigurableModuleBuilder, type ConfigurableModuleOptionsFactory } from '@nestjs/common';
+import type { WitboostAuthOptions } from '@wb/auth-core';
+import { WITBOOST_AUTH_MODULE_OPTIONS } from './witboost-auth.constants.js';
+
+/**
+ * Options of {@link WitboostAuthModule}: every `createWitboostAuth` option of `@wb/auth-core`
+ * plus the Nest-specific `httpService` switch.
+ *
+ * @example
+ * ```ts
+ * import type { WitboostAuthModuleOptions } from '@wb/auth-nestjs';
+ * const options: WitboostAuthModuleOptions = {
+ *   baseUrl: 'https://witboost.example.com',
+ *   accessToken: process.env.WITBOOST_ACCESS_TOKEN,
+ *   httpService: true,
+ * };
+ * ```
+ */
+export interface WitboostAuthModuleOptions extends WitboostAuthOptions {
+  /**
+   * Attach the Witboost interceptors to `@nestjs/axios`'s `HttpService` (its `axiosRef`) on
+   * module init. Requires `HttpModule` to be imported somewhere in the application.
+   * @default false
+   */
+  httpService?: boolean;
+}
+
+/** Extra options of `forRoot`/`forRootAsync` that shape the module rather than the client. */
+export interface WitboostAuthModuleExtras {
+  /**
+   * Register the module globally, so feature modules can inject `WitboostAuthService` without
+   * importing `WitboostAuthModule`.
+   * @default false
+   */
+  isGlobal?: boolean;
+}
+
+/**
+ * The generated base class of {@link WitboostAuthModule}, with `forRoot`/`forRootAsync`.
+ *
+ * @example
+ * ```ts
+ * import { Module } from '@nestjs/common';
+ * import { ConfigurableWitboostAuthModule } from '@wb/auth-nestjs';
+ * // Normally you import WitboostAuthModule, which extends this class.
+ * @Module({})
+ * export class MyWitboostModule extends ConfigurableWitboostAuthModule {}
+ * ```
+ */
+export const {
+  ConfigurableModuleClass: ConfigurableWitboostAuthModule,
+  OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<WitboostAuthModuleOptions>({
+  moduleName: 'WitboostAuth',
+  optionsInjectionToken: WITBOOST_AUTH_MODULE_OPTIONS,
+})
+  .setClassMethodName('forRoot')
+  .setExtras<WitboostAuthModuleExtras>({ isGlobal: false }, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal === true,
+  }))
+  .build();
+
+/**
+ * Argument type of `WitboostAuthModule.forRoot`.
+ *
+ * @example
+ * ```ts
+ * import type { WitboostAuthModuleForRootOptions } from '@wb/auth-nestjs';
+ * const options: WitboostAuthModuleForRootOptions = { baseUrl: 'https://witboost.example.com', isGlobal: true };
+ * ```
+ */
+export type WitboostAuthModuleForRootOptions = typeof OPTIONS_TYPE;
+
+/**
+ * Argument type of `WitboostAuthModule.forRootAsync` (`imports`, `useFactory` + `inject`,
+ * `useClass` or `useExisting`, and `isGlobal`).
+ *
+ * @example
+ * ```ts
+ * import { ConfigModule, ConfigService } from '@nestjs/config';
+ * import type { WitboostAuthModuleAsyncOptions } from '@wb/auth-nestjs';
+ * const options: WitboostAuthModuleAsyncOptions = {
+ *   imports: [ConfigModule],
+ *   inject: [ConfigService],
+ *   useFactory: (config: ConfigService) => ({ baseUrl: config.getOrThrow('WITBOOST_BASE_URL') }),
+ * };
+ * ```
+ */
+export type WitboostAuthModuleAsyncOptions = typeof ASYNC_OPTIONS_TYPE;
+
+/**
+ * What a `useClass`/`useExisting` provider of `forRootAsync` implements: `create()` returns the
+ * module options.
+ *
+ * @example
+ * ```ts
+ * import { Injectable } from '@nestjs/common';
+ * import type { WitboostAuthModuleOptions, WitboostAuthOptionsFactory } from '@wb/auth-nestjs';
+ *
+ * @Injectable()
+ * export class WitboostConfig implements WitboostAuthOptionsFactory {
+ *   create(): WitboostAuthModuleOptions {
+ *     return { baseUrl: 'https://witboost.example.com' };
+ *   }
+ * }
+ * ```
+ */
+export type WitboostAuthOptionsFactory = ConfigurableModuleOptionsFactory<
+  WitboostAuthModuleOptions,
+  'create'
+>;

@@ -1,0 +1,55 @@
+import { Module } from '@nestjs/common';
+import { createWitboostAuth, type WitboostAuth } from '@wb/auth-core';
+import { WITBOOST_AUTH, WITBOOST_AUTH_MODULE_OPTIONS } from './witboost-auth.constants.js';
+import {
+  ConfigurableWitboostAuthModule,
+  type WitboostAuthModuleOptions,
+} from './witboost-auth.module-definition.js';
+import { WitboostAuthService } from './witboost-auth.service.js';
+
+function createAuthFromModuleOptions(options: WitboostAuthModuleOptions): WitboostAuth {
+  const { httpService: _nestOnly, ...coreOptions } = options;
+  return createWitboostAuth(coreOptions);
+}
+
+/**
+ * NestJS dynamic module for Witboost API authentication. Register it once with `forRoot` or
+ * `forRootAsync`; it provides {@link WitboostAuthService} and the raw core instance
+ * (`WITBOOST_AUTH`, `@InjectWitboostAuth()`). Options are validated eagerly by `@wb/auth-core`,
+ * so a bad `baseUrl` fails the application bootstrap.
+ *
+ * @example
+ * ```ts
+ * import { Module } from '@nestjs/common';
+ * import { ConfigModule, ConfigService } from '@nestjs/config';
+ * import { WitboostAuthModule } from '@wb/auth-nestjs';
+ *
+ * @Module({
+ *   imports: [
+ *     ConfigModule.forRoot(),
+ *     WitboostAuthModule.forRootAsync({
+ *       isGlobal: true,
+ *       imports: [ConfigModule],
+ *       inject: [ConfigService],
+ *       useFactory: (config: ConfigService) => ({
+ *         baseUrl: config.getOrThrow<string>('WITBOOST_BASE_URL'),
+ *         accessToken: config.getOrThrow<string>('WITBOOST_ACCESS_TOKEN'),
+ *       }),
+ *     }),
+ *   ],
+ * })
+ * export class AppModule {}
+ * ```
+ */
+@Module({
+  providers: [
+    {
+      provide: WITBOOST_AUTH,
+      useFactory: createAuthFromModuleOptions,
+      inject: [WITBOOST_AUTH_MODULE_OPTIONS],
+    },
+    WitboostAuthService,
+  ],
+  exports: [WITBOOST_AUTH, WITBOOST_AUTH_MODULE_OPTIONS, WitboostAuthService],
+})
+export class WitboostAuthModule extends ConfigurableWitboostAuthModule {}

@@ -1,0 +1,93 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { createWitboostAxios } from '@wb/auth-axios';
+import type { GetTokenOptions, WitboostAuth } from '@wb/auth-core';
+import type { AxiosInstance } from 'axios';
+import { bindHttpService } from './http-service-binding.js';
+import { WITBOOST_AUTH, WITBOOST_AUTH_MODULE_OPTIONS } from './witboost-auth.constants.js';
+import type { WitboostAuthModuleOptions } from './witboost-auth.module-definition.js';
+
+/**
+ * The injectable face of `@wb/auth-core` in a Nest application: credentials for outbound calls
+ * to Witboost, an authenticated `fetch` and an authenticated axios instance. Provided by
+ * {@link WitboostAuthModule}; closes the underlying `WitboostAuth` on application shutdown.
+ *
+ * @example
+ * ```ts
+ * import { Controller, Get } from '@nestjs/common';
+ * import { WitboostAuthService } from '@wb/auth-nestjs';
+ *
+ * @Controller('data-products')
+ * export class DataProductsController {
+ *   constructor(private readonly witboost: WitboostAuthService) {}
+ *
+ *   @Get()
+ *   async list() {
+ *     const { data } = await this.witboost.axios.get('/api/catalog/entities', {
+ *       params: { kind: 'DataProduct' },
+ *     });
+ *     return data;
+ *   }
+ * }
+ * ```
+ */
+@Injectable()
+export class WitboostAuthService implements OnModuleInit, OnApplicationShutdown {
+  /** An axios instance with `baseURL` = the Witboost base URL and the Witboost interceptors. */
+  readonly axios: AxiosInstance;
+  private detachHttpService: (() => void) | undefined;
+
+  constructor(
+    /** The core authenticator the module created (also injectable with `@InjectWitboostAuth()`). */
+    @Inject(WITBOOST_AUTH) readonly auth: WitboostAuth,
+    @Inject(WITBOOST_AUTH_MODULE_OPTIONS) private readonly options: WitboostAuthModuleOptions,
+    @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
+  ) {
+    this.axios = createWitboostAxios({ auth });
+  }
+
+  /**
+   * The `Authorization` header value for a request to `url`.
+   * @param url - absolute, or relative to the Witboost base URL
+   * @returns `'Bearer …'` / `'Basic …'`, or `undefined` when `url` is not a Witboost origin
+   */
+  authorizationFor(url: string | URL): Promise<string | undefined> {
+    return this.auth.authorizationFor(url);
+  }
+
+  /**
+   * A JWT for direct use (bearer mode), fresh and cached.
+   * @param options - `scope` (e.g. `service:computational-governance`) and an abort `signal`
+   * @returns the compact JWT
+   */
+  getToken(options?: GetTokenOptions): Promise<string> {
+    return this.auth.getToken(options);
+  }
+
+  /**
+   * `fetch` with Witboost credentials on Witboost origins and one replay after a 401.
+   * @param input - URL (relative to the base URL allowed) or `Request`
+   * @param init - standard `RequestInit`
+   * @returns the response
+   */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    return this.auth.fetch(input, init);
+  }
+
+  /** @internal Attaches to `HttpService` when `httpService: true`. */
+  async onModuleInit(): Promise<void> {
+    if (this.options.httpService === true && this.detachHttpService === undefined) {
+      this.detachHttpService = await bindHttpService(this.moduleRef, this.auth);
+    }
+  }
+
+  /**
+   * @internal Closing here rather than in `onModuleDestroy` lets requests still in flight while
+   * the HTTP server drains get credentials; `app.close()` calls this hook after the server stops.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    this.detachHttpService?.();
+    this.detachHttpService = undefined;
+    await this.auth.close();
+  }
+}
