@@ -1,0 +1,46 @@
+import type { WitboostAuth } from '@wb/auth-core';
+import axios, { type AxiosInstance, type CreateAxiosDefaults } from 'axios';
+import { attachWitboostAuth } from './attach.js';
+
+/**
+ * Options of {@link createWitboostAxios}: axios defaults plus the authenticator. axios's own
+ * `auth` (Basic credentials) is replaced: credentials come from `@wb/auth-core`.
+ */
+export interface WitboostAxiosOptions extends Omit<CreateAxiosDefaults, 'auth'> {
+  /** The authenticator, from `createWitboostAuth` in `@wb/auth-core`. Required. */
+  auth: WitboostAuth;
+  /**
+   * Base URL of the instance.
+   * @default auth.baseUrl
+   */
+  baseURL?: string;
+}
+
+/**
+ * Creates an axios instance for Witboost: `baseURL` is the authenticator's base URL and
+ * {@link attachWitboostAuth} is already applied.
+ *
+ * @param options - `auth` plus any axios defaults (`timeout`, `headers`, `adapter`, …)
+ * @returns a new axios instance
+ * @example
+ * ```ts
+ * import { createWitboostAuth } from '@wb/auth-core';
+ * import { createWitboostAxios } from '@wb/auth-axios';
+ *
+ * const auth = createWitboostAuth({ baseUrl: 'https://witboost.example.com' });
+ * const witboost = createWitboostAxios({ auth, timeout: 10_000 });
+ * const { data } = await witboost.post('/api/computational-governance/validate', {
+ *   policy: 'require-owner',
+ *   resource: { owner: 'group:finance' },
+ * });
+ * ```
+ */
+export function createWitboostAxios(options: WitboostAxiosOptions): AxiosInstance {
+  const { auth, ...axiosConfig } = options;
+  if (typeof auth?.authorizationFor !== 'function') {
+    throw new TypeError('[@wb/auth-axios] auth must be a WitboostAuth from createWitboostAuth()');
+  }
+  const instance = axios.create({ baseURL: auth.baseUrl, ...axiosConfig });
+  attachWitboostAuth(instance, auth);
+  return instance;
+}

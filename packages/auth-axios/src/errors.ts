@@ -1,0 +1,40 @@
+import { isWitboostAuthError } from '@wb/auth-core';
+import { AxiosError, CanceledError, type InternalAxiosRequestConfig } from 'axios';
+
+/**
+ * `code` of the `AxiosError` an axios call rejects with when no credential could be obtained
+ * (the exchange failed, the access token is missing or revoked, the auth instance is closed).
+ * Its `cause` is the `WitboostAuthError` from `@wb/auth-core`.
+ *
+ * @example
+ * ```ts
+ * import { ERR_WITBOOST_AUTH } from '@wb/auth-axios';
+ * import { isWitboostAuthError } from '@wb/auth-core';
+ * try {
+ *   await client.get('/api/catalog/entities');
+ * } catch (error) {
+ *   if (axios.isAxiosError(error) && error.code === ERR_WITBOOST_AUTH && isWitboostAuthError(error.cause)) {
+ *     console.error(error.cause.code, error.cause.status); // e.g. 'access_token_rejected', 401
+ *   }
+ * }
+ * ```
+ */
+export const ERR_WITBOOST_AUTH = 'ERR_WITBOOST_AUTH';
+
+/**
+ * Wraps a core error so the axios call rejects with an `AxiosError` (what axios users handle),
+ * keeping the core error as `cause`. Core messages are secret-free by contract. A request the
+ * caller aborted while it waited for a token rejects as any aborted axios request does.
+ */
+export function toAxiosError(error: unknown, config: InternalAxiosRequestConfig): unknown {
+  if (!isWitboostAuthError(error)) return error;
+  if (error.code === 'aborted' && config.signal?.aborted)
+    return new CanceledError(undefined, config);
+  const wrapped = new AxiosError(
+    `[@wb/auth-axios] No Witboost credential for this request: ${error.message}`,
+    ERR_WITBOOST_AUTH,
+    config,
+  );
+  wrapped.cause = error;
+  return wrapped;
+}

@@ -1,0 +1,37 @@
+import type { WitboostAuth } from '@wb/auth-core';
+import type { AxiosRequestConfig } from 'axios';
+
+type BeforeRedirect = NonNullable<AxiosRequestConfig['beforeRedirect']>;
+
+/** Our wrappers, mapped to the user's hook they wrap, so a replay does not wrap twice. */
+const wrapped = new WeakMap<BeforeRedirect, BeforeRedirect | undefined>();
+
+function originOf(url: string): string | undefined {
+  return URL.canParse(url) ? new URL(url).origin : undefined;
+}
+
+/**
+ * A `beforeRedirect` hook (Node http adapter, follow-redirects) that drops `Authorization` unless
+ * the redirect stays on the Witboost origin we authorised. Recent axios already strips it on any
+ * origin change, but older 1.x releases keep it for subdomains and http→https upgrades.
+ */
+export function guardRedirects(
+  auth: WitboostAuth,
+  authorisedUrl: string,
+  userHook: BeforeRedirect | undefined,
+): BeforeRedirect {
+  const original = userHook && wrapped.has(userHook) ? wrapped.get(userHook) : userHook;
+  const origin = originOf(authorisedUrl);
+  const hook: BeforeRedirect = function witboostBeforeRedirect(options, response, request) {
+    const target = typeof options.href === 'string' ? options.href : '';
+    if (originOf(target) !== origin || !auth.isWitboostUrl(target)) {
+      const headers: Record<string, unknown> = options.headers ?? {};
+      for (const name of Object.keys(headers)) {
+        if (name.toLowerCase() === 'authorization') delete headers[name];
+      }
+    }
+    original?.(options, response, request);
+  };
+  wrapped.set(hook, original);
+  return hook;
+}
