@@ -1,0 +1,325 @@
+import { WitboostAuthError } from './errors.js';
+import type { WitboostAuthEvent } from './types.js';
+
+/** What {@link createAuthFetch} needs from the token manager. */
+export interface AuthFetchDeps {
+  /** Base URL relative request URLs resolve against (origin + optional path prefix). */
+  baseUrl: string;
+  /** The header value for `url`, or `undefined` when `url` must not receive credentials. */
+  authorizationFor(url: URL, signal?: AbortSignal): Promise<string | undefined>;
+  /** A request carrying this header value got a 401: drop the token if it is still current. */
+  invalidate(authorization: string): void;
+  /** The fetch that sends each hop. */
+  fetch: typeof globalThis.fetch;
+  /** Observability; must not throw (exceptions are swallowed anyway). */
+  emit(event: WitboostAuthEvent): void;
+}
+
+/** A `fetch`-compatible function that authenticates requests to Witboost. */
+export type AuthFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/** Same limit as the fetch standard. */
+const MAX_REDIRECTS = 20;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const REQUEST_BODY_HEADERS = [
+  'content-encoding',
+  'content-language',
+  'content-location',
+  'content-type',
+  'content-length',
+];
+/** Credentials a browser drops on a cross-origin redirect; so do we. */
+const CROSS_ORIGIN_STRIPPED = ['authorization', 'cookie', 'proxy-authorization'];
+/** The fetch standard upper-cases these methods only (not PATCH). */
+const NORMALISED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+
+/**
+ * Resolves a request URL the way {@link createAuthFetch} (and `authorizationFor`) does: a string
+ * that parses as an absolute URL is kept; `//host/x` is protocol-relative (another host, so no
+ * credential); any other string is appended to `baseUrl`, keeping its path prefix, whether or not
+ * it starts with `/` (like axios `baseURL` or ky `prefixUrl`): with `https://h/wb`, both `/api/x`
+ * and `api/x` become `https://h/wb/api/x`.
+ *
+ * @param input - The request URL.
+ * @param baseUrl - Origin plus optional path prefix; a trailing `/` is ignored.
+ * @returns A new absolute URL.
+ * @throws TypeError (as `fetch` does) when the result is not a valid URL.
+ *
+ * @example
+ * ```ts
+ * import { resolveRequestUrl } from '@wb/auth-core';
+ * resolveRequestUrl('/api/catalog/entities', 'https://h.example.com/wb').href;
+ * // 'https://h.example.com/wb/api/catalog/entities'
+ * ```
+ */
+export function resolveRequestUrl(input: string | URL, baseUrl: string): URL {
+  if (input instanceof URL) return new URL(input.href);
+  if (URL.canParse(input)) return new URL(input);
+  const base = baseUrl.replace(/\/+$/, '');
+  try {
+    if (input.startsWith('//')) return new URL(input, `${base}/`);
+    return new URL(base + (input.startsWith('/') ? input : `/${input}`));
+  } catch {
+    throw new TypeError('[@wb/auth-core] fetch failed: invalid request URL');
+  }
+}
+
+/**
+ * Builds the `fetch` of a Witboost authenticator. It follows redirects itself, so it decides
+ * the `Authorization` header of every hop:
+ *
+ * - the header is attached only when `authorizationFor` returns one; an `Authorization` the
+ *   caller set wins on the original origin;
+ * - once a redirect leaves the original origin, no hop carries `Authorization`, `Cookie` or
+ *   `Proxy-Authorization` any more (ours or the caller's), even if it comes back;
+ * - 301/302 turn POST into GET and 303 turns anything but GET/HEAD into GET (dropping the body),
+ *   as in the fetch standard; other redirects resend method and body, unless the body is a stream
+ *   (then the redirect response is returned as is); `redirect: 'manual' | 'error'` is honoured;
+ * - a 401 to a request carrying our header invalidates it and replays the request once with a
+ *   fresh header, when the body is replayable (none, string, URLSearchParams, ArrayBuffer, typed
+ *   array, Blob, FormData). A `Request` body is a stream: pass the body in `init` to get replays.
+ *
+ * @param deps - See {@link AuthFetchDeps}.
+ * @returns A function with the signature of the global `fetch`.
+ * @throws WitboostAuthError `invalid_options` when `baseUrl` is not an absolute http(s) URL.
+ *
+ * @example
+ * ```ts
+ * import { createAuthFetch } from '@wb/auth-core';
+ * const fetchWithAuth = createAuthFetch({
+ *   baseUrl: auth.baseUrl,
+ *   authorizationFor: (url, signal) => auth.authorizationFor(url, { signal }),
+ *   invalidate: (header) => auth.invalidate(header),
+ *   fetch: globalThis.fetch,
+ *   emit: () => {},
+ * });
+ * ```
+ */
+export function createAuthFetch(deps: AuthFetchDeps): AuthFetch {
+  const baseUrl = normaliseBaseUrl(deps.baseUrl);
+  if (typeof deps.fetch !== 'function' || typeof deps.authorizationFor !== 'function') {
+    throw new WitboostAuthError(
+      'invalid_options',
+      'createAuthFetch needs fetch and authorizationFor functions',
+    );
+  }
+  const emit = (event: WitboostAuthEvent): void => {
+    try {
+      deps.emit(event);
+    } catch {
+      // An observer must never break a request.
+    }
+  };
+
+  return async function witboostFetch(input, init) {
+    const plan = planRequest(input, init, baseUrl);
+    const originalOrigin = plan.url.origin;
+    const callerAuthorization = plan.headers.get('authorization');
+    plan.headers.delete('authorization');
+    const signal = plan.signal ?? undefined;
+
+    let { url, method, body } = plan;
+    let leftOrigin = false;
+    let replayed = false;
+    let hops = 0;
+
+    const send = (headers: Headers): Promise<Response> =>
+      deps.fetch(url.href, {
+        ...plan.rest,
+        method,
+        headers,
+        body,
+        redirect: 'manual',
+        signal,
+        ...(isReplayable(body) ? {} : { duplex: 'half' as const }),
+      });
+
+    for (;;) {
+      const headers = new Headers(plan.headers);
+      let attached: string | undefined;
+      if (!leftOrigin) {
+        if (callerAuthorization !== null) headers.set('authorization', callerAuthorization);
+        else {
+          attached = await deps.authorizationFor(url, signal);
+          if (attached !== undefined) headers.set('authorization', attached);
+        }
+      }
+      let response = await send(headers);
+
+      if (response.status === 401 && attached !== undefined && !replayed && isReplayable(body)) {
+        replayed = true;
+        deps.invalidate(attached);
+        let fresh: string | undefined;
+        try {
+          fresh = await deps.authorizationFor(url, signal);
+        } catch (error) {
+          discard(response);
+          throw error;
+        }
+        // The same header again would only earn the same 401: hand the caller that one.
+        if (fresh !== undefined && fresh !== attached) {
+          emit({ type: 'replay_after_401', url: `${url.origin}${url.pathname}`, method });
+          discard(response);
+          headers.set('authorization', fresh);
+          response = await send(headers);
+        }
+      }
+
+      if (!REDIRECT_STATUSES.has(response.status) || plan.redirect === 'manual') {
+        return markRedirected(response, hops);
+      }
+      if (plan.redirect === 'error') {
+        discard(response);
+        throw new TypeError(
+          '[@wb/auth-core] fetch failed: redirect received with redirect "error"',
+        );
+      }
+      const location = response.headers.get('location');
+      if (location === null) return markRedirected(response, hops);
+      const next = parseUrl(location, url);
+      if (next === undefined || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
+        discard(response);
+        throw new TypeError('[@wb/auth-core] fetch failed: redirect to an invalid or non-HTTP URL');
+      }
+      if (++hops > MAX_REDIRECTS) {
+        discard(response);
+        throw new TypeError(`[@wb/auth-core] fetch failed: more than ${MAX_REDIRECTS} redirects`);
+      }
+      const status = response.status;
+      if (
+        ((status === 301 || status === 302) && method === 'POST') ||
+        (status === 303 && method !== 'GET' && method !== 'HEAD')
+      ) {
+        method = 'GET';
+        body = null;
+        for (const name of REQUEST_BODY_HEADERS) plan.headers.delete(name);
+      } else if (!isReplayable(body)) {
+        // A stream is spent: the caller gets the redirect and can decide.
+        return markRedirected(response, hops - 1);
+      }
+      if (next.origin !== originalOrigin && !leftOrigin) {
+        leftOrigin = true;
+        for (const name of CROSS_ORIGIN_STRIPPED) plan.headers.delete(name);
+      }
+      discard(response);
+      url = next;
+    }
+  };
+}
+
+interface RequestPlan {
+  url: URL;
+  method: string;
+  headers: Headers;
+  body: RequestInit['body'];
+  signal: AbortSignal | null | undefined;
+  redirect: NonNullable<RequestInit['redirect']>;
+  /** Every other init field, passed through to each hop. */
+  rest: RequestInit;
+}
+
+function planRequest(
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+  baseUrl: string,
+): RequestPlan {
+  if (isRequest(input)) {
+    const {
+      method: _method,
+      headers: _headers,
+      body: _body,
+      signal: _signal,
+      redirect: _redirect,
+      ...rest
+    } = init ?? {};
+    return {
+      url: new URL(input.url),
+      method: normaliseMethod(init?.method ?? input.method),
+      headers: new Headers(init?.headers ?? input.headers),
+      body: init?.body !== undefined ? init.body : input.body,
+      signal: init?.signal !== undefined ? init.signal : input.signal,
+      redirect: init?.redirect ?? input.redirect,
+      rest: {
+        credentials: input.credentials,
+        integrity: input.integrity,
+        keepalive: input.keepalive,
+        referrerPolicy: input.referrerPolicy,
+        ...rest,
+      },
+    };
+  }
+  if (typeof input !== 'string' && !(input instanceof URL)) {
+    throw new TypeError('[@wb/auth-core] fetch input must be a string, a URL or a Request');
+  }
+  const { method, headers, body, signal, redirect, ...rest } = init ?? {};
+  return {
+    url: resolveRequestUrl(input, baseUrl),
+    method: normaliseMethod(method ?? 'GET'),
+    headers: new Headers(headers),
+    body,
+    signal,
+    redirect: redirect ?? 'follow',
+    rest,
+  };
+}
+
+/** Duck-typed, so a Request from another undici copy is recognised too. */
+function isRequest(input: unknown): input is Request {
+  return (
+    typeof input === 'object' &&
+    input !== null &&
+    !(input instanceof URL) &&
+    typeof (input as Request).url === 'string' &&
+    typeof (input as Request).method === 'string' &&
+    typeof (input as Request).headers === 'object'
+  );
+}
+
+function normaliseMethod(method: string): string {
+  const upper = method.toUpperCase();
+  return NORMALISED_METHODS.has(upper) ? upper : method;
+}
+
+function normaliseBaseUrl(baseUrl: string): string {
+  const parsed = typeof baseUrl === 'string' ? parseUrl(baseUrl) : undefined;
+  if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+    throw new WitboostAuthError(
+      'invalid_options',
+      'createAuthFetch: baseUrl must be an absolute http(s) URL',
+    );
+  }
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
+}
+
+function parseUrl(value: string, base?: URL): URL | undefined {
+  try {
+    return new URL(value, base);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A body fetch can send again: everything but streams and async iterables. */
+function isReplayable(body: RequestInit['body']): boolean {
+  return (
+    body === undefined ||
+    body === null ||
+    typeof body === 'string' ||
+    body instanceof URLSearchParams ||
+    body instanceof ArrayBuffer ||
+    ArrayBuffer.isView(body) ||
+    body instanceof Blob ||
+    body instanceof FormData
+  );
+}
+
+/** Releases the connection of a response nobody will read. */
+function discard(response: Response): void {
+  response.body?.cancel().catch(() => undefined);
+}
+
+function markRedirected(response: Response, hops: number): Response {
+  // The platform sets `redirected` only when it follows redirects itself; we did it instead.
+  if (hops > 0) Object.defineProperty(response, 'redirected', { value: true });
+  return response;
+}

@@ -1,0 +1,108 @@
+import type { WitboostAuthError } from './errors.js';
+import type { HttpProblem, WitboostAuthErrorCode } from './types.js';
+
+interface Mapping {
+  status: number;
+  message: string;
+}
+
+const CALLER_REJECTED: Mapping = {
+  status: 401,
+  message: "The caller's access token was rejected.",
+};
+const INTERNAL: Mapping = {
+  status: 500,
+  message: 'The service is misconfigured for calling Witboost.',
+};
+const UNAVAILABLE: Mapping = {
+  status: 503,
+  message: 'Witboost is unavailable at the moment; try again later.',
+};
+const BAD_GATEWAY: Mapping = {
+  status: 502,
+  message: 'Witboost answered unexpectedly.',
+};
+
+/**
+ * Public status and sentence per code. 5xx sentences are deliberately generic: internal detail
+ * (hosts, statuses, source names) stays in logs, not in answers to callers.
+ */
+const BY_CODE: Record<WitboostAuthErrorCode, Mapping> = {
+  invalid_access_token: {
+    status: 401,
+    message: "The caller's access token was rejected: it is blank, too long or malformed.",
+  },
+  access_token_rejected: CALLER_REJECTED,
+  exchange_bad_request: { status: 502, message: 'Witboost refused the token request.' },
+  server_error: BAD_GATEWAY,
+  invalid_exchange_response: BAD_GATEWAY,
+  rate_limited: { status: 503, message: 'Witboost is rate limiting requests; try again later.' },
+  network_error: UNAVAILABLE,
+  timeout: UNAVAILABLE,
+  closed: { status: 503, message: 'The service is shutting down.' },
+  aborted: { status: 503, message: 'The request to Witboost was aborted.' },
+  missing_access_token: INTERNAL,
+  token_source_failed: INTERNAL,
+  invalid_options: INTERNAL,
+  origin_not_allowed: INTERNAL,
+};
+
+/**
+ * Maps a {@link WitboostAuthError} to an HTTP answer for an edge (Express/Koa error middleware,
+ * a Nest exception filter):
+ *
+ * | code | status |
+ * | --- | --- |
+ * | `invalid_access_token` | 401 (500 when `principal` is `'service'`) |
+ * | `access_token_rejected` | 401 when `principal` is `'caller'`, else 502 |
+ * | `exchange_bad_request`, `server_error`, `invalid_exchange_response` | 502 |
+ * | `rate_limited` | 503, with `Retry-After` (seconds, rounded up) when known |
+ * | `network_error`, `timeout`, `closed`, `aborted` | 503 |
+ * | `missing_access_token`, `token_source_failed`, `invalid_options`, `origin_not_allowed` | 500 |
+ *
+ * The body is `{ error: { code, message } }` with a short public sentence per code: never the
+ * error's own message, never a secret. An unknown code (from a newer copy of the package) is a 500.
+ *
+ * @param error - The error to map.
+ * @returns `{ status, headers, body }`; `headers` is empty except for `Retry-After`.
+ *
+ * @example
+ * ```ts
+ * import { isWitboostAuthError, toHttpProblem } from '@wb/auth-core';
+ * app.use((err, req, res, next) => {
+ *   if (!isWitboostAuthError(err)) return next(err);
+ *   const problem = toHttpProblem(err);
+ *   res.status(problem.status).set(problem.headers).json(problem.body);
+ * });
+ * ```
+ */
+export function toHttpProblem(error: WitboostAuthError): HttpProblem {
+  const code = String(error?.code);
+  let mapping: Mapping = Object.hasOwn(BY_CODE, code)
+    ? BY_CODE[code as WitboostAuthErrorCode]
+    : { status: 500, message: 'Calling Witboost failed.' };
+  if (code === 'access_token_rejected' && error.principal !== 'caller') {
+    mapping = { status: 502, message: 'Witboost rejected the credentials of this service.' };
+  }
+  if (code === 'invalid_access_token' && error.principal === 'service') mapping = INTERNAL;
+  const headers: Record<string, string> = {};
+  const retryAfterMs = error?.retryAfterMs;
+  if (
+    code === 'rate_limited' &&
+    typeof retryAfterMs === 'number' &&
+    Number.isFinite(retryAfterMs) &&
+    retryAfterMs >= 0
+  ) {
+    headers['Retry-After'] = String(Math.ceil(retryAfterMs / 1000));
+  }
+  return {
+    status: mapping.status,
+    headers,
+    body: {
+      error: {
+        code: /^[a-z_]{1,64}$/.test(code) ? code : 'internal_error',
+        message: mapping.message,
+      },
+    },
+  };
+}

@@ -1,0 +1,202 @@
+import { hash } from 'node:crypto';
+import { WitboostAuthError } from './errors.js';
+import { hasOnlyTokenChars, MAX_ACCESS_TOKEN_LENGTH } from './sources/token-checks.js';
+import type {
+  IdentityPool,
+  IdentityPoolOptions,
+  WitboostAuth,
+  WitboostRequestContext,
+} from './types.js';
+
+const DEFAULT_MAX_IDENTITIES = 1000;
+const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60_000;
+
+/** A node of the recency list: `head` is the least recently used, `tail` the most. */
+interface Entry {
+  key: string;
+  auth: WitboostAuth;
+  context: WitboostRequestContext;
+  lastUsedAt: number;
+  older: Entry | undefined;
+  newer: Entry | undefined;
+}
+
+/**
+ * The service identity plus a bounded cache of caller identities, for acting on behalf of the
+ * caller (e.g. with the PAT a request carried). Each distinct caller token gets its own
+ * `auth.withAccessToken(token, 'caller')` instance, created on first use, keyed by the token's
+ * SHA-256 (the token itself is never stored as a key). Beyond `maxIdentities` the least recently
+ * used identity is closed; identities idle longer than `idleTimeoutMs` are closed on the next
+ * `contextFor` call. No timer: an idle pool keeps nothing alive.
+ *
+ * @param auth - The service identity; used for `contextFor(undefined)` and to derive callers.
+ *   The pool never closes it.
+ * @param options - See {@link IdentityPoolOptions}.
+ * @returns The pool.
+ * @throws WitboostAuthError `invalid_options` for a bad `auth` or option.
+ *
+ * @example
+ * ```ts
+ * import { createIdentityPool, createWitboostAuth } from '@wb/auth-core';
+ * const pool = createIdentityPool(createWitboostAuth({ baseUrl: 'https://witboost.example.com' }));
+ * const witboost = pool.contextFor(req.get('x-witboost-token')); // undefined → service identity
+ * const res = await witboost.fetch('/api/catalog/entities');
+ * ```
+ */
+export function createIdentityPool(
+  auth: WitboostAuth,
+  options: IdentityPoolOptions = {},
+): IdentityPool {
+  if (
+    typeof auth !== 'object' ||
+    auth === null ||
+    typeof auth.withAccessToken !== 'function' ||
+    typeof auth.fetch !== 'function'
+  ) {
+    throw new WitboostAuthError(
+      'invalid_options',
+      'createIdentityPool(auth): auth must be a WitboostAuth (from createWitboostAuth)',
+    );
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new WitboostAuthError('invalid_options', 'createIdentityPool: options must be an object');
+  }
+  const maxIdentities = positiveInteger(
+    options.maxIdentities,
+    DEFAULT_MAX_IDENTITIES,
+    'maxIdentities',
+  );
+  const maxAccessTokenLength = positiveInteger(
+    options.maxAccessTokenLength,
+    MAX_ACCESS_TOKEN_LENGTH,
+    'maxAccessTokenLength',
+  );
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  if (typeof idleTimeoutMs !== 'number' || Number.isNaN(idleTimeoutMs) || idleTimeoutMs <= 0) {
+    throw new WitboostAuthError(
+      'invalid_options',
+      'createIdentityPool: idleTimeoutMs must be a number > 0 (Infinity disables idle eviction)',
+    );
+  }
+
+  // A hand-made recency list rather than Map insertion order: iterating a Map from its head
+  // after many deletions is far from O(1) in V8 (measured: seconds for 100k callers).
+  const entries = new Map<string, Entry>();
+  let head: Entry | undefined;
+  let tail: Entry | undefined;
+  const serviceContext = contextOf(auth);
+  let closed = false;
+
+  const unlink = (entry: Entry): void => {
+    if (entry.older === undefined) head = entry.newer;
+    else entry.older.newer = entry.newer;
+    if (entry.newer === undefined) tail = entry.older;
+    else entry.newer.older = entry.older;
+    entry.older = undefined;
+    entry.newer = undefined;
+  };
+
+  const append = (entry: Entry): void => {
+    entry.older = tail;
+    if (tail === undefined) head = entry;
+    else tail.newer = entry;
+    tail = entry;
+  };
+
+  const evict = (entry: Entry): void => {
+    unlink(entry);
+    entries.delete(entry.key);
+    closeQuietly(entry.auth);
+  };
+
+  return {
+    contextFor(callerAccessToken?: string): WitboostRequestContext {
+      if (closed) throw new WitboostAuthError('closed', 'the identity pool is closed');
+      const now = Date.now();
+      while (head !== undefined && now - head.lastUsedAt >= idleTimeoutMs) evict(head);
+      if (callerAccessToken === undefined || callerAccessToken === null) return serviceContext;
+      checkCallerToken(callerAccessToken, maxAccessTokenLength);
+      // One-shot hash (Node >= 20.12): same SHA-256 hex as createHash, without the per-call object.
+      const key = hash('sha256', callerAccessToken, 'hex');
+      const hit = entries.get(key);
+      if (hit !== undefined) {
+        hit.lastUsedAt = now;
+        unlink(hit);
+        append(hit);
+        return hit.context;
+      }
+      const callerAuth = auth.withAccessToken(callerAccessToken, 'caller');
+      const entry: Entry = {
+        key,
+        auth: callerAuth,
+        context: contextOf(callerAuth),
+        lastUsedAt: now,
+        older: undefined,
+        newer: undefined,
+      };
+      entries.set(key, entry);
+      append(entry);
+      // The new entry is the tail, so with maxIdentities >= 1 it is never the one evicted.
+      while (entries.size > maxIdentities && head !== undefined) evict(head);
+      return entry.context;
+    },
+    get size() {
+      return entries.size;
+    },
+    async close() {
+      closed = true;
+      const all = [...entries.values()];
+      entries.clear();
+      head = undefined;
+      tail = undefined;
+      await Promise.allSettled(all.map((entry) => entry.auth.close()));
+    },
+  };
+}
+
+function contextOf(auth: WitboostAuth): WitboostRequestContext {
+  return Object.freeze({
+    auth,
+    fetch: auth.fetch.bind(auth),
+    getToken: auth.getToken.bind(auth),
+    authorizationFor: auth.authorizationFor.bind(auth),
+  });
+}
+
+function checkCallerToken(token: unknown, maxLength: number): asserts token is string {
+  const problem =
+    typeof token !== 'string'
+      ? 'is not a string'
+      : token.trim() === ''
+        ? 'is blank'
+        : token.length > maxLength
+          ? `is longer than ${maxLength} characters`
+          : !hasOnlyTokenChars(token)
+            ? 'contains whitespace, control or non-ASCII characters'
+            : undefined;
+  if (problem !== undefined) {
+    throw new WitboostAuthError('invalid_access_token', `the caller's access token ${problem}`, {
+      principal: 'caller',
+    });
+  }
+}
+
+function closeQuietly(auth: WitboostAuth): void {
+  // Eviction happens on a request path: closing must neither block nor throw there.
+  try {
+    auth.close().catch(() => undefined);
+  } catch {
+    // A close that throws synchronously is as ignorable as one that rejects.
+  }
+}
+
+function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new WitboostAuthError(
+      'invalid_options',
+      `createIdentityPool: ${name} must be an integer >= 1`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { sampleAccessToken } from '../test/support/expect-no-secret.js';
+import { redactSecrets, redactToken } from './redact.js';
+
+const jwt =
+  'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyOmpkb2UiLCJleHAiOjE3MDAwMDAwMDB9.c2lnbmF0dXJlLWJ5dGVz_-x';
+
+describe('redactToken', () => {
+  it.each([
+    [
+      'an access token keeps its prefix and last four',
+      'wbat-0123456789abcdefghijklmnopqrstuvwxyz',
+      'wbat-…wxyz',
+    ],
+    ['a JWT is labelled only', jwt, 'eyJ…(jwt)'],
+    ['another long token keeps its last four', 'ghp_0123456789abcdefWXYZ', '…WXYZ'],
+    ['a short token is fully masked', 'abc123', '…'],
+    ['a short access token shows its prefix only', 'wbat-abc', 'wbat-…'],
+    ['an empty string', '', '…'],
+  ])('%s', (_name, token, expected) => {
+    expect(redactToken(token)).toBe(expected);
+  });
+
+  it('never returns more than the last four characters of the secret part', () => {
+    const token = sampleAccessToken();
+    const label = redactToken(token);
+    expect(label).toBe(`wbat-…${token.slice(-4)}`);
+    expect(label).not.toContain(token.slice(5, -4));
+  });
+
+  it('masks a non-string', () => {
+    expect(redactToken(undefined as unknown as string)).toBe('…');
+  });
+});
+
+describe('redactSecrets', () => {
+  it('replaces every access token in free text', () => {
+    const a = sampleAccessToken('a');
+    const b = sampleAccessToken('b');
+    const text = `first ${a}, then "${b}" and (wbat-x)`;
+    const out = redactSecrets(text);
+    expect(out).not.toContain(a);
+    expect(out).not.toContain(b);
+    expect(out).toBe(`first wbat-…${a.slice(-4)}, then "wbat-…${b.slice(-4)}" and (wbat-…)`);
+  });
+
+  it('replaces JWTs, also inside URLs and JSON', () => {
+    const out = redactSecrets(`url https://x/?t=${jwt}&a=1 json {"value":"${jwt}"}`);
+    expect(out).not.toContain(jwt.split('.')[1]);
+    expect(out).toBe('url https://x/?t=eyJ…(jwt)&a=1 json {"value":"eyJ…(jwt)"}');
+  });
+
+  it('replaces Bearer and Basic header values, whatever the token format', () => {
+    const opaque = 'opaque-Token-1234567890';
+    const basic = Buffer.from('witboost:secret-value-42').toString('base64');
+    const out = redactSecrets(`authorization: Bearer ${opaque}\nAuthorization: basic ${basic}`);
+    expect(out).not.toContain(opaque);
+    expect(out).not.toContain(basic);
+    expect(out).toBe('authorization: Bearer …7890\nAuthorization: basic …');
+  });
+
+  it('replaces credential fields of JSON bodies', () => {
+    const out = redactSecrets(
+      '{"access_token":"plain-secret-value-0001","jwt":"x","other":"keep"}',
+    );
+    expect(out).toBe('{"access_token":"…0001","jwt":"…","other":"keep"}');
+  });
+
+  it('leaves prose about the schemes alone', () => {
+    const text = 'Basic authentication is disabled; use Bearer tokens instead.';
+    expect(redactSecrets(text)).toBe(text);
+  });
+
+  it('is idempotent', () => {
+    const once = redactSecrets(`Bearer ${jwt} ${sampleAccessToken()}`);
+    expect(redactSecrets(once)).toBe(once);
+  });
+
+  it('returns an empty string for a non-string', () => {
+    expect(redactSecrets(null as unknown as string)).toBe('');
+  });
+
+  it.each([
+    ['eyJ repeated', 'eyJ'.repeat(400_000)],
+    ['eyJ segments without the third dot', 'eyJa.'.repeat(250_000)],
+    ['wbat- repeated', 'wbat-'.repeat(250_000)],
+    ['Bearer repeated', 'Bearer '.repeat(200_000)],
+    ['JSON key repeated', '"access_token": "'.repeat(80_000)],
+    ['word characters', 'a'.repeat(1_000_000)],
+  ])('stays linear on adversarial input (%s)', (_name, text) => {
+    const started = performance.now();
+    redactSecrets(text);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});

@@ -1,0 +1,151 @@
+import { open, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { WitboostAuthError } from '../errors.js';
+import type { AccessTokenSource } from '../types.js';
+import { describe } from './token-checks.js';
+
+/** Options of {@link fromFile}. */
+export interface FromFileOptions {
+  /**
+   * Least time between two checks of the file for a change. Checks happen only inside
+   * `getAccessToken()` calls: no watcher, no timer.
+   * @default 1000
+   */
+  checkIntervalMs?: number;
+}
+
+/** Anything larger is not an access token; refuse it before reading it into memory. */
+const MAX_FILE_BYTES = 64 * 1024;
+
+interface Snapshot {
+  /** inode + size + mtime of the resolved file: a Kubernetes symlink swap changes the inode. */
+  key: string;
+  token: string;
+}
+
+/**
+ * An access token source reading a file, e.g. a mounted Kubernetes secret. The file is re-read
+ * when it changes, detected by the inode, size and modification time of the resolved path (so an
+ * atomic `..data` symlink swap is seen), checked at most every `checkIntervalMs` and only when a
+ * token is asked for: nothing keeps the process alive. Surrounding whitespace is ignored.
+ *
+ * @param path - Path (or `file:` URL) of the file holding the access token.
+ * @param options - See {@link FromFileOptions}.
+ * @returns A source whose description is `file <path>`.
+ * @throws WitboostAuthError `invalid_options` for a bad path or option; `getAccessToken()` rejects
+ *   with `token_source_failed` when the file cannot be read and `missing_access_token` when it is
+ *   empty. Messages name the path, never the content.
+ *
+ * @example
+ * ```ts
+ * import { createWitboostAuth, fromFile } from '@wb/auth-core';
+ * const auth = createWitboostAuth({
+ *   baseUrl: 'https://witboost.example.com',
+ *   accessToken: fromFile('/var/run/secrets/witboost/token'),
+ * });
+ * ```
+ */
+export function fromFile(path: string | URL, options: FromFileOptions = {}): AccessTokenSource {
+  const filePath = toPath(path);
+  const checkIntervalMs = options?.checkIntervalMs ?? 1000;
+  if (!Number.isFinite(checkIntervalMs) || checkIntervalMs < 0) {
+    throw new WitboostAuthError(
+      'invalid_options',
+      'fromFile: checkIntervalMs must be a finite number >= 0',
+    );
+  }
+  const description = `file ${filePath}`;
+  let snapshot: Snapshot | undefined;
+  let checkedAt = Number.NEGATIVE_INFINITY;
+  let pending: Promise<string> | undefined;
+
+  const refresh = async (): Promise<string> => {
+    const stats = await stat(filePath).catch((error: unknown) => {
+      throw readFailure(filePath, error);
+    });
+    if (snapshot === undefined || snapshot.key !== keyOf(stats)) {
+      snapshot = await readSnapshot(filePath);
+    }
+    // Only a successful check counts: after a failure the next call looks at the file again.
+    checkedAt = Date.now();
+    return snapshot.token;
+  };
+
+  return {
+    description,
+    getAccessToken() {
+      if (snapshot !== undefined && Date.now() - checkedAt < checkIntervalMs) {
+        return Promise.resolve(snapshot.token);
+      }
+      // One stat/read at a time, however many callers ask concurrently.
+      pending ??= refresh().finally(() => {
+        pending = undefined;
+      });
+      return pending;
+    },
+    close() {
+      snapshot = undefined;
+    },
+  };
+}
+
+function toPath(path: string | URL): string {
+  if (path instanceof URL) {
+    if (path.protocol !== 'file:') {
+      throw new WitboostAuthError('invalid_options', 'fromFile: a URL path must be a file: URL');
+    }
+    return fileURLToPath(path);
+  }
+  if (typeof path !== 'string' || path.trim() === '') {
+    throw new WitboostAuthError('invalid_options', 'fromFile: path must be a non-empty string');
+  }
+  return path;
+}
+
+function keyOf(stats: { ino: number; size: number; mtimeMs: number }): string {
+  return `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+}
+
+async function readSnapshot(filePath: string): Promise<Snapshot> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(filePath, 'r');
+    // Stat the open descriptor: key and content then describe the very same file, even if a
+    // rotation swaps the path between the two calls.
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      throw new WitboostAuthError(
+        'token_source_failed',
+        `access token file ${describe(filePath)} is not a regular file`,
+      );
+    }
+    if (stats.size > MAX_FILE_BYTES) {
+      throw new WitboostAuthError(
+        'token_source_failed',
+        `access token file ${describe(filePath)} is ${stats.size} bytes, too large for an access token`,
+      );
+    }
+    const token = (await handle.readFile('utf8')).trim();
+    if (token === '') {
+      throw new WitboostAuthError(
+        'missing_access_token',
+        `no access token: file ${describe(filePath)} is empty`,
+      );
+    }
+    return { key: keyOf(stats), token };
+  } catch (error) {
+    throw error instanceof WitboostAuthError ? error : readFailure(filePath, error);
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+function readFailure(filePath: string, error: unknown): WitboostAuthError {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const reason = typeof code === 'string' ? code : 'read error';
+  // The fs error text only names the path and errno, but keep just the code to be sure.
+  return new WitboostAuthError(
+    'token_source_failed',
+    `cannot read access token file ${describe(filePath)} (${reason})`,
+  );
+}

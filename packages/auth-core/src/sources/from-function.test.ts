@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { caught, expectNoSecret, sampleAccessToken } from '../../test/support/expect-no-secret.js';
+import { WitboostAuthError } from '../errors.js';
+import { fromFunction } from './from-function.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('fromFunction', () => {
+  it('returns what the function returns, trimmed, sync or async', async () => {
+    const token = sampleAccessToken();
+    await expect(fromFunction(() => ` ${token}\n`).getAccessToken()).resolves.toBe(token);
+    await expect(fromFunction(async () => token).getAccessToken()).resolves.toBe(token);
+  });
+
+  it('uses the description, defaulting to "function"', () => {
+    expect(fromFunction(() => 'x').description).toBe('function');
+    expect(fromFunction(() => 'x', { description: 'vault secret/wb' }).description).toBe(
+      'vault secret/wb',
+    );
+  });
+
+  it('calls the function every time by default, and shares one call between concurrent callers', async () => {
+    let calls = 0;
+    const source = fromFunction(async () => {
+      calls++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return `wbat-call-${calls}`;
+    });
+    const results = await Promise.all([source.getAccessToken(), source.getAccessToken()]);
+    expect(results).toEqual(['wbat-call-1', 'wbat-call-1']);
+    await expect(source.getAccessToken()).resolves.toBe('wbat-call-2');
+    expect(calls).toBe(2);
+  });
+
+  it('caches for cacheMs', async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    const source = fromFunction(() => `wbat-call-${++calls}`, { cacheMs: 1000 });
+    await expect(source.getAccessToken()).resolves.toBe('wbat-call-1');
+    vi.advanceTimersByTime(999);
+    await expect(source.getAccessToken()).resolves.toBe('wbat-call-1');
+    vi.advanceTimersByTime(1);
+    await expect(source.getAccessToken()).resolves.toBe('wbat-call-2');
+  });
+
+  it('wraps a failure as token_source_failed with a redacted message and cause', async () => {
+    const token = sampleAccessToken();
+    const original = new Error(`vault said no for ${token} (Bearer ${token})`);
+    const source = fromFunction(
+      () => {
+        throw original;
+      },
+      { description: 'vault' },
+    );
+    const error = await caught(() => source.getAccessToken());
+    expect(error).toBeInstanceOf(WitboostAuthError);
+    expect((error as WitboostAuthError).code).toBe('token_source_failed');
+    expect((error as Error).message).toContain('"vault" failed: vault said no for wbat-…');
+    expect((error as Error).cause).toBeInstanceOf(Error);
+    expect(((error as Error).cause as Error).message).toContain('vault said no');
+    expectNoSecret(error, [token]);
+  });
+
+  it('keeps the original error as cause when it holds nothing secret', async () => {
+    const original = Object.assign(new Error('ECONNREFUSED 127.0.0.1:8200'), {
+      code: 'ECONNREFUSED',
+    });
+    const error = await caught(() => fromFunction(() => Promise.reject(original)).getAccessToken());
+    expect((error as Error).cause).toBe(original);
+  });
+
+  it('wraps a thrown non-error without printing it', async () => {
+    const token = sampleAccessToken();
+    const error = await caught(() =>
+      fromFunction(() => {
+        throw { secret: token };
+      }).getAccessToken(),
+    );
+    expect((error as WitboostAuthError).code).toBe('token_source_failed');
+    expectNoSecret(error, [token]);
+  });
+
+  it.each([
+    ['a number', 42, 'token_source_failed'],
+    ['undefined', undefined, 'token_source_failed'],
+    ['a blank string', '  ', 'missing_access_token'],
+    ['a token with a newline inside', 'wbat-abc\ndef', 'token_source_failed'],
+  ])('rejects %s', async (_n, value, code) => {
+    const error = await caught(() => fromFunction(() => value as string).getAccessToken());
+    expect((error as WitboostAuthError).code).toBe(code);
+  });
+
+  it.each([
+    ['fn not a function', 'wbat-x', {}],
+    ['blank description', () => 'x', { description: ' ' }],
+    ['negative cacheMs', () => 'x', { cacheMs: -1 }],
+    ['NaN cacheMs', () => 'x', { cacheMs: Number.NaN }],
+  ])('rejects %s as invalid_options', async (_n, fn, options) => {
+    const error = await caught(() => fromFunction(fn as () => string, options));
+    expect((error as WitboostAuthError).code).toBe('invalid_options');
+  });
+});

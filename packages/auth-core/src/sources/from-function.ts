@@ -1,0 +1,94 @@
+import { WitboostAuthError } from '../errors.js';
+import type { AccessTokenSource } from '../types.js';
+import { checkSourceValue, wrapSourceError } from './token-checks.js';
+
+/** Options of {@link fromFunction}. */
+export interface FromFunctionOptions {
+  /**
+   * Names the source in error messages, e.g. `vault secret witboost/ci`. Never the token.
+   * @default 'function'
+   */
+  description?: string;
+  /**
+   * Reuse a token the function returned for this long before calling it again (0: every time).
+   * Exchanges are already cached by the token manager; this only spares a slow secret store.
+   * @default 0
+   */
+  cacheMs?: number;
+}
+
+/**
+ * An access token source calling your function, for secret stores such as HashiCorp Vault or
+ * AWS Secrets Manager. Concurrent calls share one invocation. Whatever the function throws
+ * becomes a `token_source_failed` error whose message (and cause) is redacted.
+ *
+ * @param fn - Returns the current access token (surrounding whitespace is ignored).
+ * @param options - See {@link FromFunctionOptions}.
+ * @returns A source whose description is `options.description` (default `function`).
+ * @throws WitboostAuthError `invalid_options` when `fn` is not a function or an option is invalid.
+ *
+ * @example
+ * ```ts
+ * import { createWitboostAuth, fromFunction } from '@wb/auth-core';
+ * const auth = createWitboostAuth({
+ *   baseUrl: 'https://witboost.example.com',
+ *   accessToken: fromFunction(async () => (await vault.read('secret/witboost')).data.token, {
+ *     description: 'vault secret/witboost',
+ *     cacheMs: 60_000,
+ *   }),
+ * });
+ * ```
+ */
+export function fromFunction(
+  fn: () => string | Promise<string>,
+  options: FromFunctionOptions = {},
+): AccessTokenSource {
+  if (typeof fn !== 'function') {
+    throw new WitboostAuthError('invalid_options', 'fromFunction(fn): fn must be a function');
+  }
+  const description = options?.description ?? 'function';
+  if (typeof description !== 'string' || description.trim() === '') {
+    throw new WitboostAuthError(
+      'invalid_options',
+      'fromFunction: description must be a non-empty string',
+    );
+  }
+  const cacheMs = options?.cacheMs ?? 0;
+  if (!Number.isFinite(cacheMs) || cacheMs < 0) {
+    throw new WitboostAuthError(
+      'invalid_options',
+      'fromFunction: cacheMs must be a finite number >= 0',
+    );
+  }
+
+  let cached: { token: string; at: number } | undefined;
+  let pending: Promise<string> | undefined;
+
+  const call = async (): Promise<string> => {
+    let value: unknown;
+    try {
+      value = await fn();
+    } catch (error) {
+      throw wrapSourceError(error, description, undefined);
+    }
+    const token = checkSourceValue(value, description, undefined);
+    if (cacheMs > 0) cached = { token, at: Date.now() };
+    return token;
+  };
+
+  return {
+    description,
+    getAccessToken() {
+      if (cached !== undefined && Date.now() - cached.at < cacheMs) {
+        return Promise.resolve(cached.token);
+      }
+      pending ??= call().finally(() => {
+        pending = undefined;
+      });
+      return pending;
+    },
+    close() {
+      cached = undefined;
+    },
+  };
+}

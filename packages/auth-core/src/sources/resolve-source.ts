@@ -1,0 +1,121 @@
+import { WitboostAuthError } from '../errors.js';
+import { redactToken } from '../redact.js';
+import type { AccessTokenSource, Principal } from '../types.js';
+import { envVariableOf, fromEnv, readEnvAccessToken } from './from-env.js';
+import {
+  checkSourceValue,
+  hasOnlyTokenChars,
+  MAX_ACCESS_TOKEN_LENGTH,
+  wrapSourceError,
+} from './token-checks.js';
+
+/**
+ * Turns the `accessToken` option into a source, checking what can be checked now so a bad
+ * configuration fails at construction: `undefined` reads `WITBOOST_ACCESS_TOKEN` (which must be
+ * set now), a string becomes a constant source (blank → `missing_access_token`), an object must
+ * have a `getAccessToken` function (else `invalid_options`).
+ *
+ * @param value - The `accessToken` option.
+ * @param principal - Whom the token belongs to; carried by every error.
+ * @returns A source; a string becomes a constant source that redacts itself when logged.
+ * @throws WitboostAuthError `missing_access_token`, `invalid_access_token` or `invalid_options`.
+ *
+ * @example
+ * ```ts
+ * import { toAccessTokenSource } from '@wb/auth-core';
+ * const source = toAccessTokenSource(options.accessToken, 'service');
+ * ```
+ */
+export function toAccessTokenSource(
+  value: string | AccessTokenSource | undefined,
+  principal: Principal,
+): AccessTokenSource {
+  if (value === undefined) return checkedEnvSource(fromEnv(), principal);
+  if (typeof value === 'string') return constantSource(value, principal);
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof (value as Partial<AccessTokenSource>).getAccessToken !== 'function'
+  ) {
+    throw new WitboostAuthError(
+      'invalid_options',
+      `accessToken must be a string or an AccessTokenSource with a getAccessToken() function, got ${value === null ? 'null' : typeof value}`,
+      { principal },
+    );
+  }
+  if (envVariableOf(value) !== undefined) return checkedEnvSource(value, principal);
+  if (typeof value.description !== 'string' || value.description.trim() === '') {
+    // A hand-written source without a description still deserves readable errors.
+    return {
+      description: 'custom access token source',
+      getAccessToken: () => value.getAccessToken(),
+      ...(value.close === undefined ? {} : { close: () => value.close?.() }),
+    };
+  }
+  return value;
+}
+
+/**
+ * Asks a source for the access token and checks the answer: a non-blank string of visible ASCII
+ * characters, at most 4096 long. The value never appears in an error message.
+ *
+ * @param source - The source to call.
+ * @param principal - Whom the token belongs to; set on every error.
+ * @returns The access token, trimmed.
+ * @throws WitboostAuthError `missing_access_token` for a blank value, `token_source_failed` when
+ *   the source throws (message redacted) or returns something that is not a token; a
+ *   `WitboostAuthError` the source throws keeps its code.
+ *
+ * @example
+ * ```ts
+ * import { readAccessToken } from '@wb/auth-core';
+ * const accessToken = await readAccessToken(source, 'service');
+ * ```
+ */
+export async function readAccessToken(
+  source: AccessTokenSource,
+  principal: Principal,
+): Promise<string> {
+  let value: unknown;
+  try {
+    value = await source.getAccessToken();
+  } catch (error) {
+    throw wrapSourceError(error, source.description, principal);
+  }
+  return checkSourceValue(value, source.description, principal);
+}
+
+function checkedEnvSource(source: AccessTokenSource, principal: Principal): AccessTokenSource {
+  const name = envVariableOf(source);
+  if (name !== undefined) {
+    try {
+      readEnvAccessToken(name);
+    } catch (error) {
+      throw wrapSourceError(error, source.description, principal);
+    }
+  }
+  return source;
+}
+
+function constantSource(value: string, principal: Principal): AccessTokenSource {
+  const token = value.trim();
+  if (token === '') {
+    throw new WitboostAuthError('missing_access_token', 'accessToken is blank', { principal });
+  }
+  if (token.length > MAX_ACCESS_TOKEN_LENGTH || !hasOnlyTokenChars(token)) {
+    throw new WitboostAuthError(
+      'invalid_access_token',
+      `accessToken must be at most ${MAX_ACCESS_TOKEN_LENGTH} visible ASCII characters (no whitespace or control characters)`,
+      { principal },
+    );
+  }
+  const label = `[AccessTokenSource constant ${redactToken(token)}]`;
+  const source: AccessTokenSource & { toJSON(): object } = {
+    description: 'accessToken option',
+    getAccessToken: () => Promise.resolve(token),
+    toJSON: () => ({ description: 'accessToken option', accessToken: redactToken(token) }),
+  };
+  // The token lives in a closure, but a logged source must still say so rather than look empty.
+  Object.defineProperty(source, Symbol.for('nodejs.util.inspect.custom'), { value: () => label });
+  return source;
+}

@@ -1,0 +1,142 @@
+import { WitboostAuthError } from '../errors.js';
+import { redactSecrets } from '../redact.js';
+import type { Principal } from '../types.js';
+
+/** Longest access token we accept from any source or caller. */
+export const MAX_ACCESS_TOKEN_LENGTH = 4096;
+
+/**
+ * Visible ASCII only: a token travels in an HTTP header (or base64 of one), where whitespace,
+ * control characters and anything beyond Latin-1 either break the request or smuggle headers.
+ */
+const TOKEN_CHARS = /^[\x21-\x7e]+$/;
+
+/**
+ * Checks a value a source returned and gives back the trimmed token. Messages describe the
+ * problem, never the value.
+ */
+export function checkSourceValue(
+  value: unknown,
+  description: string,
+  principal: Principal | undefined,
+): string {
+  const source = describe(description);
+  if (typeof value !== 'string') {
+    throw new WitboostAuthError(
+      'token_source_failed',
+      `access token source ${source} returned ${value === null ? 'null' : `a ${typeof value}`}, not a string`,
+      { principal },
+    );
+  }
+  const token = value.trim();
+  if (token === '') {
+    throw new WitboostAuthError(
+      'missing_access_token',
+      `access token source ${source} returned a blank access token`,
+      { principal },
+    );
+  }
+  if (token.length > MAX_ACCESS_TOKEN_LENGTH) {
+    throw new WitboostAuthError(
+      'token_source_failed',
+      `access token source ${source} returned ${token.length} characters, more than the ${MAX_ACCESS_TOKEN_LENGTH} an access token may have`,
+      { principal },
+    );
+  }
+  if (!TOKEN_CHARS.test(token)) {
+    throw new WitboostAuthError(
+      'token_source_failed',
+      `access token source ${source} returned a value with whitespace, control or non-ASCII characters`,
+      { principal },
+    );
+  }
+  return token;
+}
+
+/** Whether `token` is made of characters an HTTP header can carry (no whitespace or controls). */
+export function hasOnlyTokenChars(token: string): boolean {
+  return TOKEN_CHARS.test(token);
+}
+
+/** A source description as it appears in messages: quoted and stripped of anything secret-like. */
+export function describe(description: string): string {
+  return JSON.stringify(redactSecrets(String(description)).slice(0, 200));
+}
+
+/**
+ * Wraps whatever a source threw into a {@link WitboostAuthError} carrying `principal`. Our own
+ * errors keep their code; anything else becomes `token_source_failed`. The message is redacted,
+ * and so is the cause when its text holds something that looks like a credential.
+ */
+export function wrapSourceError(
+  error: unknown,
+  description: string,
+  principal: Principal | undefined,
+): WitboostAuthError {
+  if (error instanceof WitboostAuthError && error.principal === principal) {
+    const clean = redactSecrets(error.message);
+    if (clean === error.message) return error;
+  }
+  if (isAuthErrorLike(error)) {
+    return new WitboostAuthError(error.code, stripPrefix(redactSecrets(error.message)), {
+      status: error.status,
+      retryAfterMs: error.retryAfterMs,
+      principal: principal ?? error.principal,
+      cause: safeCause(error.cause),
+    });
+  }
+  const detail =
+    error instanceof Error ? error.message : typeof error === 'string' ? error : typeof error;
+  return new WitboostAuthError(
+    'token_source_failed',
+    `access token source ${describe(description)} failed: ${redactSecrets(detail).slice(0, 500)}`,
+    { principal, cause: safeCause(error) },
+  );
+}
+
+interface AuthErrorLike {
+  code: WitboostAuthError['code'];
+  message: string;
+  status?: number;
+  retryAfterMs?: number;
+  principal?: Principal;
+  cause?: unknown;
+}
+
+function isAuthErrorLike(error: unknown): error is AuthErrorLike {
+  return (
+    error instanceof Error &&
+    error.name === 'WitboostAuthError' &&
+    typeof (error as { code?: unknown }).code === 'string'
+  );
+}
+
+function stripPrefix(message: string): string {
+  return message.startsWith('[@wb/auth-core] ')
+    ? message.slice('[@wb/auth-core] '.length)
+    : message;
+}
+
+/**
+ * Keeps the original error as the cause (its stack and fields help debugging) unless its text
+ * holds a credential; then a copy with redacted message and stack takes its place, since
+ * `util.inspect` prints causes.
+ */
+function safeCause(cause: unknown, depth = 0): unknown {
+  if (cause === undefined || cause === null) return cause;
+  if (depth > 4) return undefined;
+  if (!(cause instanceof Error)) {
+    const text = typeof cause === 'string' ? cause : undefined;
+    return text === undefined ? undefined : redactSecrets(text);
+  }
+  const message = redactSecrets(cause.message);
+  const stack = cause.stack === undefined ? undefined : redactSecrets(cause.stack);
+  const inner = safeCause(cause.cause, depth + 1);
+  if (message === cause.message && stack === cause.stack && inner === cause.cause) return cause;
+  const copy = new Error(message, inner === undefined ? {} : { cause: inner });
+  copy.name = cause.name;
+  copy.stack = stack;
+  const code = (cause as { code?: unknown }).code;
+  if (typeof code === 'string') Object.assign(copy, { code });
+  return copy;
+}
