@@ -1,7 +1,6 @@
+import { basicAuthorization, parseBasicAuthorization, WitboostAuthError } from '@wb/auth-core';
 import { describe, expect, it } from 'vitest';
 import { caught, expectNoSecret, sampleAccessToken } from '../test/support/expect-no-secret.js';
-import { basicAuthorization, parseBasicAuthorization } from './basic.js';
-import { WitboostAuthError } from './errors.js';
 
 describe('basicAuthorization', () => {
   it('encodes witboost:<token> in base64', () => {

@@ -1,8 +1,7 @@
+import type { Principal, WitboostAuthErrorCode } from '@wb/auth-core';
+import { toHttpProblem, WitboostAuthError } from '@wb/auth-core';
 import { describe, expect, it } from 'vitest';
 import { sampleAccessToken } from '../test/support/expect-no-secret.js';
-import { WitboostAuthError } from './errors.js';
-import { toHttpProblem } from './http-problem.js';
-import type { Principal, WitboostAuthErrorCode } from './types.js';
 
 const token = sampleAccessToken();
 

@@ -1,9 +1,8 @@
 import { inspect } from 'node:util';
+import type { AccessTokenSource, Principal, WitboostAuth } from '@wb/auth-core';
+import { createIdentityPool, WitboostAuthError } from '@wb/auth-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { caught, expectNoSecret, sampleAccessToken } from '../test/support/expect-no-secret.js';
-import { WitboostAuthError } from './errors.js';
-import { createIdentityPool } from './identity-pool.js';
-import type { AccessTokenSource, Principal, WitboostAuth } from './types.js';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,6 +1,6 @@
+import { redactSecrets, redactToken } from '@wb/auth-core';
 import { describe, expect, it } from 'vitest';
 import { sampleAccessToken } from '../test/support/expect-no-secret.js';
-import { redactSecrets, redactToken } from './redact.js';
 
 const jwt =
   'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyOmpkb2UiLCJleHAiOjE3MDAwMDAwMDB9.c2lnbmF0dXJlLWJ5dGVz_-x';

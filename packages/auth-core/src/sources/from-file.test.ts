@@ -2,10 +2,9 @@ import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { fromFile, WitboostAuthError } from '@wb/auth-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { caught, expectNoSecret, sampleAccessToken } from '../../test/support/expect-no-secret.js';
-import { WitboostAuthError } from '../errors.js';
-import { fromFile } from './from-file.js';
 
 let dir: string;
 

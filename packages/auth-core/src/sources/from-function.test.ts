@@ -1,7 +1,6 @@
+import { fromFunction, WitboostAuthError } from '@wb/auth-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { caught, expectNoSecret, sampleAccessToken } from '../../test/support/expect-no-secret.js';
-import { WitboostAuthError } from '../errors.js';
-import { fromFunction } from './from-function.js';
 
 afterEach(() => {
   vi.useRealTimers();
