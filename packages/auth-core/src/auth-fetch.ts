@@ -1,4 +1,5 @@
 import { WitboostAuthError } from './errors.js';
+import { redactSecrets } from './redact.js';
 import type { WitboostAuthEvent } from './types.js';
 
 /** What {@link createAuthFetch} needs from the token manager. */
@@ -158,7 +159,9 @@ export function createAuthFetch(deps: AuthFetchDeps): AuthFetch {
         }
         // The same header again would only earn the same 401: hand the caller that one.
         if (fresh !== undefined && fresh !== attached) {
-          emit({ type: 'replay_after_401', url: `${url.origin}${url.pathname}`, method });
+          // No query string, and no token even if one sits in the path.
+          const eventUrl = redactSecrets(`${url.origin}${url.pathname}`);
+          emit({ type: 'replay_after_401', url: eventUrl, method });
           discard(response);
           headers.set('authorization', fresh);
           response = await send(headers);
