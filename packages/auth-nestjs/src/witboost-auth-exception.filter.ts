@@ -1,9 +1,11 @@
 import { type ArgumentsHost, Catch, HttpException, type HttpServer, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import { isWitboostAuthError, toHttpProblem } from '@wb/auth-core';
+import { toHttpProblem } from '@wb/auth-core';
+import { findWitboostError } from './find-witboost-error.js';
 
 /**
- * Maps a `WitboostAuthError` to a Nest `HttpException` with the status and body of
+ * Maps a `WitboostAuthError` (or an error whose `cause` is one, such as the `AxiosError` of
+ * `@wb/auth-axios`) to a Nest `HttpException` with the status and body of
  * `toHttpProblem` from `@wb/auth-core` (`{ error: { code, message } }`, never a secret). For
  * custom filters; {@link WitboostAuthExceptionFilter} also sends the problem's headers
  * (e.g. `Retry-After`).
@@ -21,13 +23,15 @@ import { isWitboostAuthError, toHttpProblem } from '@wb/auth-core';
  * ```
  */
 export function toWitboostHttpException(error: unknown): HttpException | undefined {
-  if (!isWitboostAuthError(error)) return undefined;
-  const problem = toHttpProblem(error);
-  return new HttpException(problem.body, problem.status, { cause: error });
+  const witboostError = findWitboostError(error);
+  if (witboostError === undefined) return undefined;
+  const problem = toHttpProblem(witboostError);
+  return new HttpException(problem.body, problem.status, { cause: witboostError });
 }
 
 /**
- * Exception filter answering a `WitboostAuthError` that escapes a request handler with the HTTP
+ * Exception filter answering a `WitboostAuthError` that escapes a request handler (directly, or
+ * as the `cause` of an axios/`HttpService` error) with the HTTP
  * problem of `@wb/auth-core`'s `toHttpProblem` (e.g. 502 for a rejected service token, with
  * `{ error: { code, message } }` and no secret). Any other exception goes to Nest's default
  * handling. HTTP contexts only; opt in globally.
@@ -50,12 +54,13 @@ export class WitboostAuthExceptionFilter extends BaseExceptionFilter {
 
   override catch(exception: unknown, host: ArgumentsHost): void {
     const http: HttpServer | undefined = this.applicationRef ?? this.httpAdapterHost?.httpAdapter;
-    if (!isWitboostAuthError(exception) || host.getType() !== 'http' || http === undefined) {
+    const witboostError = findWitboostError(exception);
+    if (witboostError === undefined || host.getType() !== 'http' || http === undefined) {
       super.catch(exception, host);
       return;
     }
-    const problem = toHttpProblem(exception);
-    if (problem.status >= 500) this.logger.error(`${exception.code}: ${exception.message}`);
+    const problem = toHttpProblem(witboostError);
+    if (problem.status >= 500) this.logger.error(`${witboostError.code}: ${witboostError.message}`);
     const response: unknown = host.switchToHttp().getResponse();
     if (http.isHeadersSent(response)) {
       http.end(response);

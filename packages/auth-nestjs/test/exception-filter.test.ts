@@ -43,6 +43,11 @@ class ProbeController {
     return { length: (await this.witboost.getToken()).length };
   }
 
+  @Get('via-axios')
+  async viaAxios() {
+    return (await this.witboost.axios.get('/api/catalog/entities')).data;
+  }
+
   @Get('rate-limited')
   rateLimited() {
     throw RATE_LIMITED;
@@ -100,6 +105,15 @@ describe.each<FilterRegistration>(['APP_FILTER', 'useGlobalFilters'])(
       expect(logged.join('\n')).not.toMatch(SECRET_PATTERN);
     });
 
+    it('also maps the AxiosError of the axios instance, whose cause is the Witboost error', async () => {
+      const accessToken = env.wb.issueAccessToken();
+      env.wb.revoke(accessToken);
+      const url = await startApp(accessToken, registration);
+      const response = await fetch(`${url}/via-axios`);
+      expect(response.status).toBe(502);
+      expect(await response.json()).toMatchObject({ error: { code: 'access_token_rejected' } });
+    });
+
     it('sends the headers of the problem (Retry-After)', async () => {
       const url = await startApp(env.wb.issueAccessToken(), registration);
       const response = await fetch(`${url}/rate-limited`);
@@ -144,6 +158,11 @@ describe('toWitboostHttpException', () => {
     expect(exception?.getStatus()).toBe(503);
     expect(exception?.getResponse()).toEqual(toHttpProblem(RATE_LIMITED).body);
     expect(exception?.cause).toBe(RATE_LIMITED);
+  });
+
+  it('unwraps a Witboost error carried as cause', () => {
+    const wrapped = new Error('request failed', { cause: RATE_LIMITED });
+    expect(toWitboostHttpException(wrapped)?.getStatus()).toBe(503);
   });
 
   it('returns undefined for anything else', () => {
