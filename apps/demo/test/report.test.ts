@@ -15,6 +15,16 @@ test('colour codes only when asked', () => {
   expect(colored.text()).toContain('\u001b[32m✓\u001b[0m');
 });
 
+test('each kind of line has its own mark and indent', () => {
+  const out = capture();
+  const report = createReporter({ write: out.write, color: false });
+  report.request('GET /x');
+  report.event('exchange');
+  report.log('from an example');
+  report.skip('not here');
+  expect(out.text()).toBe('  → GET /x\n    • exchange\n  │ from an example\n  – not here\n');
+});
+
 test('sections are numbered', () => {
   const out = capture();
   const report = createReporter({ write: out.write, color: false });

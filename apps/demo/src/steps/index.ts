@@ -1,8 +1,19 @@
 import type { DemoStep } from '../context.js';
-import * as basicAuth from './basic-auth.js';
-import * as catalog from './catalog.js';
-import * as exchange from './exchange.js';
-import * as governance from './governance.js';
+import * as basic from './basic.js';
+import * as core from './core.js';
+import * as exampleAxios from './example-axios.js';
+import * as exampleNestjs from './example-nestjs.js';
+import * as outage from './outage.js';
+import * as refresh from './refresh.js';
+import * as replay from './replay.js';
 
-/** The demo's sections, in order. Add an adapter example by adding its module here. */
-export const steps: readonly DemoStep[] = [exchange, catalog, governance, basicAuth];
+/** The demo's sections, in order: the story a new user needs. */
+export const steps: readonly DemoStep[] = [
+  core,
+  refresh,
+  replay,
+  outage,
+  exampleAxios,
+  exampleNestjs,
+  basic,
+];
