@@ -7,10 +7,16 @@ import { readAccessToken } from './sources/resolve-source.js';
 import type { AccessTokenSource, WitboostAuthErrorCode, WitboostAuthEvent } from './types.js';
 
 /** A token ready to hand out, with the promises the warm path returns as they are. */
-interface TokenState {
+export interface TokenState {
   readonly header: string;
   readonly headerPromise: Promise<string>;
   readonly valuePromise: Promise<string>;
+  /**
+   * True until the refresh point. Flipped by an unref'd timer rather than read from the clock:
+   * on common VMs `Date.now()` costs more than the whole rest of the warm path.
+   */
+  fresh: boolean;
+  staleTimer: ReturnType<typeof setTimeout> | undefined;
   /** Local epoch ms from which the next caller triggers a background refresh. */
   readonly refreshAt: number;
   /** Local epoch ms from which the token is no longer handed out. */
@@ -108,14 +114,14 @@ export function createTokenManager(
 
   function header(slot: Slot, signal: AbortSignal | undefined): Promise<string> {
     const token = slot.token;
-    // Warm path: one clock read, no allocation.
-    if (token !== undefined && Date.now() < token.refreshAt) return token.headerPromise;
+    // Warm path: no clock read, no allocation.
+    if (token?.fresh) return token.headerPromise;
     return slowPath(slot, signal, true);
   }
 
   function value(slot: Slot, signal: AbortSignal | undefined): Promise<string> {
     const token = slot.token;
-    if (token !== undefined && Date.now() < token.refreshAt) return token.valuePromise;
+    if (token?.fresh) return token.valuePromise;
     return slowPath(slot, signal, false);
   }
 
@@ -301,14 +307,30 @@ export function createTokenManager(
       const ratio = refresh.refreshAtRatio + Math.random() * refresh.jitterRatio;
       refreshAt = Math.min(result.sentAt + lifetimeMs * ratio, usableUntil);
     }
+    const now = Date.now();
     const token: TokenState = {
       header: headerValue,
       headerPromise: Promise.resolve(headerValue),
       valuePromise: Promise.resolve(result === undefined ? headerValue : result.jwt),
+      fresh: now < refreshAt,
+      staleTimer: undefined,
       refreshAt,
       usableUntil,
       generation: ++generation,
     };
+    if (token.fresh && refreshAt !== Number.POSITIVE_INFINITY) {
+      token.staleTimer = setTimeout(
+        () => {
+          token.fresh = false;
+          token.staleTimer = undefined;
+          // keepWarm: refresh an idle process at the refresh point, as a caller would.
+          if (shouldKeepWarm(slot) && slot.token === token) startFlight(slot);
+        },
+        Math.min(refreshAt - now, MAX_TIMER_MS),
+      );
+      token.staleTimer.unref?.();
+    }
+    retire(slot.token);
     slot.token = token;
     slot.rejection = undefined;
     slot.blocked = undefined;
@@ -322,7 +344,7 @@ export function createTokenManager(
         background,
       });
       emit({ type: 'refresh_scheduled', scope: slot.scope, refreshAt });
-      if (shouldKeepWarm(slot)) scheduleWarm(slot, refreshAt - Date.now());
+      if (shouldKeepWarm(slot) && !token.fresh) startFlight(slot);
     }
     return token;
   }
@@ -414,6 +436,7 @@ export function createTokenManager(
     for (const slot of slots.values()) {
       // Generation check by value: a stale header from an older token matches nothing.
       if (slot.token !== undefined && slot.token.header === headerValue) {
+        retire(slot.token);
         slot.token = undefined;
         emit({ type: 'invalidated', scope: slot.scope });
         if (shouldKeepWarm(slot)) scheduleWarm(slot, 0);
@@ -427,6 +450,7 @@ export function createTokenManager(
     closed = true;
     master.abort();
     for (const slot of slots.values()) {
+      retire(slot.token);
       slot.token = undefined;
       if (slot.warmTimer !== undefined) clearTimeout(slot.warmTimer);
       slot.warmTimer = undefined;
@@ -459,6 +483,13 @@ export function createTokenManager(
     closedError,
     close,
   };
+}
+
+function retire(token: TokenState | undefined): void {
+  if (token === undefined) return;
+  token.fresh = false;
+  if (token.staleTimer !== undefined) clearTimeout(token.staleTimer);
+  token.staleTimer = undefined;
 }
 
 function isUsable(token: TokenState | undefined, now: number): token is TokenState {

@@ -28,17 +28,29 @@ export function classifyUrl(config: ResolvedConfig, input: string | URL): UrlDec
 }
 
 /** Bounded memo of per-URL-string results: the warm path must not parse URLs. */
-export function createDecisionCache<T>(compute: (input: string | URL) => T, maxEntries = 500) {
-  const cache = new Map<string, T>();
-  return function lookup(input: string | URL): T {
-    const key = typeof input === 'string' ? input : input.href;
-    let decision = cache.get(key);
-    if (decision === undefined) {
-      decision = compute(input);
-      // Clearing beats LRU bookkeeping here: hot URLs come back within one request.
-      if (cache.size >= maxEntries) cache.clear();
-      cache.set(key, decision);
-    }
-    return decision;
+export interface DecisionCache<T> {
+  /** The memo itself, for a lookup without a function call on the warm path. */
+  readonly entries: ReadonlyMap<string, T>;
+  lookup(input: string | URL): T;
+}
+
+export function createDecisionCache<T>(
+  compute: (input: string | URL) => T,
+  maxEntries = 500,
+): DecisionCache<T> {
+  const entries = new Map<string, T>();
+  return {
+    entries,
+    lookup(input) {
+      const key = typeof input === 'string' ? input : input.href;
+      let decision = entries.get(key);
+      if (decision === undefined) {
+        decision = compute(input);
+        // Clearing beats LRU bookkeeping here: hot URLs come back within one request.
+        if (entries.size >= maxEntries) entries.clear();
+        entries.set(key, decision);
+      }
+      return decision;
+    },
   };
 }

@@ -1,0 +1,744 @@
+import {
+  basicAuthorization,
+  createWitboostAuth,
+  fromFunction,
+  type WitboostAuth,
+  type WitboostAuthEvent,
+  type WitboostAuthOptions,
+} from '@wb/auth-core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  ACCESS_TOKEN,
+  type ExchangeCall,
+  exchangeStub,
+  expectNoSecret,
+  hangingFetch,
+  jsonResponse,
+  jwtFor,
+} from '../test/helpers.js';
+
+const T0 = Date.parse('2030-01-01T00:00:00Z');
+const CG = 'service:computational-governance';
+let instances: WitboostAuth[] = [];
+
+function create(options: Partial<WitboostAuthOptions> = {}): WitboostAuth {
+  const auth = createWitboostAuth({
+    baseUrl: 'https://witboost.example.com',
+    accessToken: ACCESS_TOKEN,
+    ...options,
+  });
+  instances.push(auth);
+  return auth;
+}
+
+/** Lets pending promise chains (fetch stubs, flights) settle on the fake clock. */
+const settle = () => vi.advanceTimersByTimeAsync(0);
+/** Moves the fake clock (and fires due timers) to T0 + ms. */
+const at = (ms: number) => vi.advanceTimersByTimeAsync(T0 + ms - Date.now());
+const failWith =
+  (status: number, headers: Record<string, string> = {}) =>
+  () =>
+    jsonResponse(status, { error: { message: 'nope' } }, headers);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(T0);
+});
+
+afterEach(async () => {
+  await Promise.all(instances.map((auth) => auth.close()));
+  instances = [];
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('refresh point and jitter', () => {
+  it.each([
+    [0, 150_000],
+    [0.999_999, 209_999],
+  ])('random %f → background refresh from %i ms of a 300 s token', async (random, refreshAtMs) => {
+    vi.spyOn(Math, 'random').mockReturnValue(random);
+    const stub = exchangeStub();
+    const auth = create({ fetch: stub.fetch });
+    const first = await auth.getToken();
+
+    await at(refreshAtMs - 1);
+    expect(await auth.getToken()).toBe(first);
+    await settle();
+    expect(stub.calls).toHaveLength(1);
+
+    await at(refreshAtMs + 1);
+    // Past the refresh point: the current token at once, one refresh in the background.
+    expect(await auth.getToken()).toBe(first);
+    expect(await auth.getToken()).toBe(first);
+    await settle();
+    expect(stub.calls).toHaveLength(2);
+    const second = await auth.getToken();
+    expect(second).not.toBe(first);
+    await settle();
+    expect(stub.calls).toHaveLength(2);
+  });
+
+  it('announces the refresh point through refresh_scheduled', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const events: WitboostAuthEvent[] = [];
+    const auth = create({ fetch: exchangeStub().fetch, onEvent: (e) => events.push(e) });
+    await auth.getToken();
+    expect(events).toContainEqual({
+      type: 'refresh_scheduled',
+      scope: undefined,
+      refreshAt: T0 + 180_000,
+    });
+  });
+});
+
+describe('expiry margin', () => {
+  it('serves a token until sentAt + lifetime − (30 s + 1 s), then waits for a new one', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    // First exchange succeeds, the background refresh is refused: the old token keeps serving.
+    const stub = exchangeStub((_call, index) =>
+      index === 1 ? failWith(401)() : jsonResponse(200, { jwt: jwtFor(300, { n: index }) }),
+    );
+    const auth = create({ fetch: stub.fetch });
+    const first = await auth.getToken();
+    await at(150_000);
+    expect(await auth.getToken()).toBe(first);
+    await settle();
+    expect(stub.calls).toHaveLength(2);
+    await at(268_999);
+    expect(await auth.getToken()).toBe(first);
+    await settle();
+    expect(stub.calls).toHaveLength(2);
+    await at(269_000);
+    const next = await auth.getToken();
+    expect(next).not.toBe(first);
+    expect(stub.calls).toHaveLength(3);
+  });
+
+  it.each([
+    [10, 8_000], // margin min(30 s, 10% = 1 s) + 1 s
+    [2, 1_000], // 0.2 s + 1 s capped at half the lifetime
+    [3600, 3_600_000 - 31_000],
+  ])('a %i s token is handed out until %i ms', async (lifetime, usableMs) => {
+    const events: WitboostAuthEvent[] = [];
+    const auth = create({
+      fetch: exchangeStub(undefined, lifetime).fetch,
+      durationSeconds: lifetime,
+      onEvent: (e) => events.push(e),
+    });
+    await auth.getToken();
+    expect(events.find((e) => e.type === 'exchange')).toMatchObject({
+      expiresAt: T0 + usableMs,
+      lifetimeSeconds: lifetime,
+    });
+  });
+
+  it('ignores server clock skew: a JWT issued three hours in the future lives its lifetime locally', async () => {
+    for (const skew of [3 * 3600, -3 * 3600]) {
+      vi.setSystemTime(T0);
+      const stub = exchangeStub(() => jsonResponse(200, { jwt: jwtFor(300, {}, skew) }));
+      const auth = create({ fetch: stub.fetch });
+      const token = await auth.getToken();
+      await at(140_000);
+      expect(await auth.getToken()).toBe(token);
+      await settle();
+      expect(stub.calls).toHaveLength(1);
+    }
+  });
+});
+
+describe('single flight', () => {
+  it('1000 concurrent callers on a cold cache cause exactly one exchange', async () => {
+    const stub = exchangeStub();
+    const auth = create({ fetch: stub.fetch });
+    const tokens = await Promise.all(Array.from({ length: 1000 }, () => auth.getToken()));
+    expect(stub.calls).toHaveLength(1);
+    expect(new Set(tokens).size).toBe(1);
+    const headers = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) => auth.authorizationFor(`/api/catalog/entities?i=${i}`)),
+    );
+    expect(new Set(headers)).toEqual(new Set([`Bearer ${tokens[0]}`]));
+    expect(stub.calls).toHaveLength(1);
+  });
+
+  it('1000 concurrent callers all get the one error', async () => {
+    const stub = exchangeStub(failWith(401));
+    const auth = create({ fetch: stub.fetch });
+    const results = await Promise.allSettled(Array.from({ length: 1000 }, () => auth.getToken()));
+    expect(stub.calls).toHaveLength(1);
+    expect(
+      results.every((r) => r.status === 'rejected' && r.reason.code === 'access_token_rejected'),
+    ).toBe(true);
+  });
+
+  it('keeps one cache entry per scope', async () => {
+    const stub = exchangeStub();
+    const auth = create({ fetch: stub.fetch });
+    await Promise.all([
+      auth.getToken(),
+      auth.getToken({ scope: CG }),
+      auth.authorizationFor('/api/computational-governance/validate'),
+      auth.authorizationFor('/api/catalog/entities'),
+    ]);
+    expect(stub.calls.map((c) => c.body.scope).sort()).toEqual([CG, undefined]);
+  });
+
+  it("a caller's abort detaches only that caller", async () => {
+    let release: (r: Response) => void = () => {};
+    const stub = exchangeStub(() => new Promise<Response>((resolve) => (release = resolve)));
+    const auth = create({ fetch: stub.fetch });
+    const controller = new AbortController();
+    const aborted = auth.getToken({ signal: controller.signal }).catch((e: unknown) => e);
+    const patient = auth.getToken();
+    await settle();
+    controller.abort();
+    expect(await aborted).toMatchObject({ code: 'aborted' });
+    release(jsonResponse(200, { jwt: jwtFor(300) }));
+    await expect(patient).resolves.toMatch(/^eyJ/);
+    expect(stub.calls).toHaveLength(1);
+  });
+
+  it('returns the very same promise on the warm path', async () => {
+    const auth = create({ fetch: exchangeStub().fetch });
+    await auth.authorizationFor('/api/x');
+    expect(auth.authorizationFor('/api/x')).toBe(
+      auth.authorizationFor(new URL('https://witboost.example.com/api/x')),
+    );
+    expect(auth.getToken()).toBe(auth.getToken());
+    // No clock read either: on many VMs Date.now() costs more than the rest of the warm path.
+    const clock = vi.spyOn(Date, 'now');
+    for (let i = 0; i < 100; i++) {
+      void auth.authorizationFor('/api/x');
+      void auth.getToken();
+    }
+    expect(clock).not.toHaveBeenCalled();
+  });
+});
+
+describe('invalidate', () => {
+  it('drops only the current token (generation check) and a burst of 401s causes one exchange', async () => {
+    const events: WitboostAuthEvent[] = [];
+    const stub = exchangeStub((_call, index) =>
+      jsonResponse(200, { jwt: jwtFor(300, { n: index }) }),
+    );
+    const auth = create({ fetch: stub.fetch, onEvent: (e) => events.push(e) });
+    const h1 = await auth.authorizationFor('/api/x');
+    expect(h1).toBeDefined();
+    auth.invalidate(h1 as string);
+    const burst = await Promise.all(
+      Array.from({ length: 50 }, () => {
+        auth.invalidate(h1 as string);
+        return auth.authorizationFor('/api/x');
+      }),
+    );
+    const h2 = burst[0];
+    expect(new Set(burst)).toEqual(new Set([h2]));
+    expect(h2).not.toBe(h1);
+    expect(stub.calls).toHaveLength(2);
+    auth.invalidate(h1 as string); // stale header: nothing happens
+    auth.invalidate('Bearer something-else');
+    expect(await auth.authorizationFor('/api/x')).toBe(h2);
+    expect(stub.calls).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'invalidated')).toEqual([
+      { type: 'invalidated', scope: undefined },
+    ]);
+  });
+
+  it('finds the scope that holds the header', async () => {
+    const stub = exchangeStub((call, index) =>
+      jsonResponse(200, { jwt: jwtFor(300, { n: index, scope: call.body.scope }) }),
+    );
+    const auth = create({ fetch: stub.fetch });
+    const plain = await auth.authorizationFor('/api/x');
+    const cg = await auth.authorizationFor('/api/computational-governance/validate');
+    auth.invalidate(cg as string);
+    expect(await auth.authorizationFor('/api/x')).toBe(plain);
+    expect(await auth.authorizationFor('/api/computational-governance/validate')).not.toBe(cg);
+    expect(stub.calls.map((c) => c.body.scope)).toEqual([undefined, CG, CG]);
+  });
+});
+
+describe('failures', () => {
+  it.each([
+    [400, 'exchange_bad_request'],
+    [401, 'access_token_rejected'],
+    [403, 'access_token_rejected'],
+  ])(
+    'HTTP %i fails fast with %s and no retry; the same token is not retried during the cooldown',
+    async (status, code) => {
+      const events: WitboostAuthEvent[] = [];
+      const stub = exchangeStub(failWith(status));
+      const auth = create({ fetch: stub.fetch, onEvent: (e) => events.push(e) });
+      const error = await auth.getToken().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code, status, principal: 'service' });
+      expectNoSecret(error, [ACCESS_TOKEN]);
+      await vi.advanceTimersByTimeAsync(4_000);
+      expect(stub.calls).toHaveLength(1);
+      await expect(auth.getToken()).rejects.toMatchObject({ code });
+      expect(stub.calls).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1_000);
+      await expect(auth.getToken()).rejects.toMatchObject({ code });
+      expect(stub.calls).toHaveLength(2);
+      expect(events.filter((e) => e.type === 'exchange_failed')).toHaveLength(2);
+      expect(events[0]).toMatchObject({ type: 'exchange_failed', code, status, background: false });
+      expect(events[0]).not.toHaveProperty('retryInMs');
+    },
+  );
+
+  it('tries a rotated access token at once even during the rejection cooldown', async () => {
+    let token = ACCESS_TOKEN;
+    const stub = exchangeStub((call) =>
+      call.body.access_token === ACCESS_TOKEN
+        ? failWith(401)()
+        : jsonResponse(200, { jwt: jwtFor(300) }),
+    );
+    const auth = create({ fetch: stub.fetch, accessToken: fromFunction(async () => token) });
+    await expect(auth.getToken()).rejects.toMatchObject({ code: 'access_token_rejected' });
+    token = 'wbat-ROTATEDtoken0123456789abcdefghijklm';
+    await expect(auth.getToken()).resolves.toMatch(/^eyJ/);
+    expect(stub.calls.map((c) => c.body.access_token)).toEqual([ACCESS_TOKEN, token]);
+  });
+
+  it('retries a waiting caller with exponential backoff and full jitter, at most maxAttempts', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const times: number[] = [];
+    const stub = exchangeStub(() => {
+      times.push(Date.now() - T0);
+      return failWith(503)();
+    });
+    const auth = create({ fetch: stub.fetch });
+    const waiters = Array.from({ length: 10 }, () => auth.getToken().catch((e: unknown) => e));
+    await vi.advanceTimersByTimeAsync(10_000);
+    const errors = await Promise.all(waiters);
+    expect(times).toEqual([0, 250, 750]); // 0.5 × 500, 0.5 × 1000
+    expect(errors.every((e) => (e as { code: string }).code === 'server_error')).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('succeeds when a retry succeeds', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const stub = exchangeStub((_c, index) =>
+      index < 2 ? failWith(502)() : jsonResponse(200, { jwt: jwtFor(300) }),
+    );
+    const auth = create({ fetch: stub.fetch });
+    const token = auth.getToken();
+    await vi.advanceTimersByTimeAsync(10);
+    await expect(token).resolves.toMatch(/^eyJ/);
+    expect(stub.calls).toHaveLength(3);
+  });
+
+  it('honours Retry-After between attempts', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const times: number[] = [];
+    const stub = exchangeStub((_c, index) => {
+      times.push(Date.now() - T0);
+      return index === 0
+        ? failWith(429, { 'retry-after': '3' })()
+        : jsonResponse(200, { jwt: jwtFor(300) });
+    });
+    const auth = create({ fetch: stub.fetch });
+    const token = auth.getToken();
+    await vi.advanceTimersByTimeAsync(2_999);
+    expect(times).toEqual([0]);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(token).resolves.toMatch(/^eyJ/);
+    expect(times).toEqual([0, 3000]);
+  });
+
+  it('fails at once with rate_limited when Retry-After exceeds maxBackoffMs, and respects it afterwards', async () => {
+    const stub = exchangeStub(failWith(429, { 'retry-after': '120' }));
+    const auth = create({ fetch: stub.fetch });
+    await expect(auth.getToken()).rejects.toMatchObject({
+      code: 'rate_limited',
+      retryAfterMs: 120_000,
+    });
+    expect(stub.calls).toHaveLength(1);
+    await at(60_000);
+    await expect(auth.getToken()).rejects.toMatchObject({
+      code: 'rate_limited',
+      retryAfterMs: 60_000,
+    });
+    expect(stub.calls).toHaveLength(1);
+    await at(120_000);
+    await expect(auth.getToken()).rejects.toMatchObject({ code: 'rate_limited' });
+    expect(stub.calls).toHaveLength(2);
+  });
+
+  it('keeps serving the valid token while the background refresh fails and retries', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const failed: WitboostAuthEvent[] = [];
+    let outage = false;
+    const stub = exchangeStub(() =>
+      outage ? failWith(503)() : jsonResponse(200, { jwt: jwtFor(300) }),
+    );
+    const auth = create({
+      fetch: stub.fetch,
+      refresh: { initialBackoffMs: 1000, maxBackoffMs: 8000 },
+      onEvent: (e) => {
+        if (e.type === 'exchange_failed') failed.push(e);
+      },
+    });
+    const first = await auth.getToken();
+    outage = true;
+    vi.spyOn(Math, 'random').mockReturnValue(0.99);
+    await at(149_000);
+    for (let t = 150_000; t < 269_000; t += 1000) {
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(await auth.getToken()).toBe(first);
+    }
+    // Retries happened in the background, spaced by backoff, not one per call.
+    expect(stub.calls.length).toBeGreaterThan(3);
+    expect(stub.calls.length).toBeLessThan(40);
+    expect(
+      failed.every(
+        (e) => e.type === 'exchange_failed' && e.background && e.retryInMs !== undefined,
+      ),
+    ).toBe(true);
+    outage = false;
+    await vi.advanceTimersByTimeAsync(1000);
+    const next = await auth.getToken();
+    expect(next).not.toBe(first);
+  });
+
+  it('stops the background refresh after a non-retryable error and fails once the token expires', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const stub = exchangeStub((_c, index) =>
+      index === 0 ? jsonResponse(200, { jwt: jwtFor(300) }) : failWith(403)(),
+    );
+    const auth = create({ fetch: stub.fetch });
+    const first = await auth.getToken();
+    for (const t of [150_000, 200_000, 268_000]) {
+      await at(t);
+      expect(await auth.getToken()).toBe(first);
+      await settle();
+    }
+    expect(stub.calls).toHaveLength(2);
+    await at(269_000);
+    await expect(auth.getToken()).rejects.toMatchObject({ code: 'access_token_rejected' });
+    expect(stub.calls).toHaveLength(3);
+  });
+
+  it('times out a hanging exchange so no caller hangs', async () => {
+    const fetch = hangingFetch();
+    const auth = create({ fetch, refresh: { exchangeTimeoutMs: 1000, maxAttempts: 1 } });
+    const result = auth.getToken().catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await result).toMatchObject({ code: 'timeout' });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('bounds a token source that never answers', async () => {
+    const auth = create({
+      fetch: exchangeStub().fetch,
+      accessToken: fromFunction(() => new Promise<string>(() => {})),
+      refresh: { exchangeTimeoutMs: 500 },
+    });
+    const result = auth.getToken().catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(await result).toMatchObject({ code: 'token_source_failed' });
+  });
+
+  it('reports a source that throws as token_source_failed without leaking its message secrets', async () => {
+    const auth = create({
+      fetch: exchangeStub().fetch,
+      accessToken: fromFunction(async () => {
+        throw new Error(`vault said ${ACCESS_TOKEN}`);
+      }),
+    });
+    const error = await auth.getToken().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'token_source_failed' });
+    expectNoSecret(error, [ACCESS_TOKEN]);
+  });
+});
+
+describe('close', () => {
+  it('aborts in-flight exchanges, rejects waiters with closed, clears every timer', async () => {
+    const source = {
+      description: 'test source',
+      getAccessToken: async () => ACCESS_TOKEN,
+      close: vi.fn(),
+    };
+    const fetch = hangingFetch();
+    const auth = create({ fetch, accessToken: source, keepWarm: true });
+    const waiters = [auth.getToken(), auth.authorizationFor('/api/x')].map((p) =>
+      p.catch((e: unknown) => e),
+    );
+    await settle();
+    expect(vi.getTimerCount()).toBeGreaterThan(0);
+    await auth.close();
+    await auth.close();
+    expect(await Promise.all(waiters)).toEqual([
+      expect.objectContaining({ code: 'closed' }),
+      expect.objectContaining({ code: 'closed' }),
+    ]);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(source.close).toHaveBeenCalledTimes(1);
+    const signal = (fetch as unknown as { mock: { calls: [unknown, RequestInit][] } }).mock
+      .calls[0]?.[1].signal;
+    expect(signal?.aborted).toBe(true);
+  });
+
+  it('rejects or throws closed from every method afterwards', async () => {
+    const auth = create({ fetch: exchangeStub().fetch });
+    await auth.getToken();
+    await auth[Symbol.asyncDispose]();
+    await expect(auth.getToken()).rejects.toMatchObject({ code: 'closed' });
+    await expect(auth.authorizationFor('/api/x')).rejects.toMatchObject({ code: 'closed' });
+    await expect(auth.authorizationFor('https://elsewhere.example.com')).rejects.toMatchObject({
+      code: 'closed',
+    });
+    await expect(auth.fetch('/api/x')).rejects.toMatchObject({ code: 'closed' });
+    expect(() => auth.isWitboostUrl('/api/x')).toThrow(expect.objectContaining({ code: 'closed' }));
+    expect(() => auth.scopeFor('/api/x')).toThrow(expect.objectContaining({ code: 'closed' }));
+    expect(() => auth.withAccessToken(ACCESS_TOKEN)).toThrow(
+      expect.objectContaining({ code: 'closed' }),
+    );
+  });
+
+  it('clears backoff timers of a background retry', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.9);
+    let outage = false;
+    const stub = exchangeStub(() =>
+      outage ? failWith(503)() : jsonResponse(200, { jwt: jwtFor(300) }),
+    );
+    const auth = create({ fetch: stub.fetch });
+    await auth.getToken();
+    outage = true;
+    await at(250_000);
+    await auth.getToken();
+    await settle();
+    expect(vi.getTimerCount()).toBe(1);
+    await auth.close();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('keepWarm', () => {
+  it('exchanges at creation and refreshes an idle process at the refresh point', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const stub = exchangeStub();
+    const auth = create({ fetch: stub.fetch, keepWarm: true });
+    await settle();
+    expect(stub.calls).toHaveLength(1);
+    const first = await auth.getToken();
+    expect(stub.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(150_000);
+    expect(stub.calls).toHaveLength(2);
+    expect(await auth.getToken()).not.toBe(first);
+    await vi.advanceTimersByTimeAsync(150_000);
+    expect(stub.calls).toHaveLength(3);
+    await auth.close();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('only logs a failure, and tries again later', async () => {
+    const warn = vi.fn();
+    const logger = { debug: vi.fn(), info: vi.fn(), warn, error: vi.fn() };
+    const stub = exchangeStub((_c, index) =>
+      index < 3 ? failWith(503)() : jsonResponse(200, { jwt: jwtFor(300) }),
+    );
+    const auth = create({
+      fetch: stub.fetch,
+      keepWarm: true,
+      logger,
+      refresh: { maxBackoffMs: 1000, initialBackoffMs: 100 },
+    });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(stub.calls).toHaveLength(3);
+    expect(logger.error).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(stub.calls).toHaveLength(4);
+    await expect(auth.getToken()).resolves.toMatch(/^eyJ/);
+    expect(stub.calls).toHaveLength(4);
+  });
+
+  it('is off for caller identities', async () => {
+    const stub = exchangeStub();
+    const auth = create({ fetch: stub.fetch, keepWarm: true });
+    await settle();
+    const caller = auth.withAccessToken('wbat-CALLERtoken0123456789abcdefghijklmn');
+    instances.push(caller);
+    await settle();
+    expect(stub.calls).toHaveLength(1);
+    expect(caller.principal).toBe('caller');
+  });
+});
+
+describe('basic mode', () => {
+  it('builds the header once per access token value, re-reading the source only after invalidate', async () => {
+    const read = vi.fn(async () => ACCESS_TOKEN);
+    const fetch = vi.fn();
+    const auth = create({ mode: 'basic', fetch, accessToken: fromFunction(read) });
+    const header = await auth.authorizationFor('/api/catalog/entities');
+    expect(header).toBe(basicAuthorization(ACCESS_TOKEN));
+    await auth.authorizationFor('/api/computational-governance/validate');
+    expect(read).toHaveBeenCalledTimes(1);
+    auth.invalidate(header as string);
+    await auth.authorizationFor('/api/x');
+    expect(read).toHaveBeenCalledTimes(2);
+    expect(fetch).not.toHaveBeenCalled();
+    await expect(auth.getToken()).rejects.toMatchObject({ code: 'invalid_options' });
+  });
+});
+
+describe('origins and scopes', () => {
+  it('hands credentials only to configured origins and does not read the token for others', async () => {
+    const read = vi.fn(async () => ACCESS_TOKEN);
+    const stub = exchangeStub();
+    const auth = create({
+      fetch: stub.fetch,
+      accessToken: fromFunction(read),
+      origins: ['https://extra.example.com:8443', { url: 'https://wcg.example.com', scope: CG }],
+    });
+    for (const url of [
+      'https://evil.example.com/api/catalog',
+      'https://witboost.example.com.evil.com/api',
+      'http://witboost.example.com/api',
+      'https://witboost.example.com:8443/api',
+      '//evil.example.com/api',
+      'https://extra.example.com/api',
+      'mailto:a@witboost.example.com',
+    ]) {
+      expect(await auth.authorizationFor(url), url).toBeUndefined();
+      expect(auth.isWitboostUrl(url), url).toBe(false);
+    }
+    expect(read).not.toHaveBeenCalled();
+    expect(auth.isWitboostUrl('https://WITBOOST.example.com:443/x')).toBe(true);
+    expect(auth.isWitboostUrl('https://extra.example.com:8443/x')).toBe(true);
+    expect(auth.scopeFor('https://wcg.example.com/v1/validate')).toBe(CG);
+    expect(auth.scopeFor('https://extra.example.com:8443/api/computational-governance/x')).toBe(CG);
+    expect(auth.scopeFor('https://extra.example.com:8443/api/catalog')).toBeUndefined();
+    expect(await auth.authorizationFor('https://wcg.example.com/v1/validate')).toMatch(/^Bearer /);
+    expect(stub.calls[0]?.body.scope).toBe(CG);
+  });
+
+  it.each([
+    ['/api/computational-governance', CG],
+    ['/api/computational-governance/', CG],
+    ['/api/computational-governance/validate?x=1', CG],
+    ['api/computational-governance/validate', CG],
+    ['/api/computational-governance-x', undefined],
+    ['/api/computational', undefined],
+    ['/api/catalog/entities', undefined],
+    ['https://witboost.example.com/api/computational-governance/v1', CG],
+  ])('default rule: %s → %s', (url, scope) => {
+    const auth = create({ fetch: exchangeStub().fetch });
+    expect(auth.scopeFor(url)).toBe(scope);
+  });
+
+  it('applies the default rule under a base path and resolves relative URLs below it', async () => {
+    const stub = exchangeStub();
+    const auth = create({ fetch: stub.fetch, baseUrl: 'https://host.example.com/witboost/' });
+    expect(auth.baseUrl).toBe('https://host.example.com/witboost');
+    expect(auth.scopeFor('/api/computational-governance/validate')).toBe(CG);
+    expect(auth.scopeFor('https://host.example.com/witboost/api/computational-governance/x')).toBe(
+      CG,
+    );
+    expect(
+      auth.scopeFor('https://host.example.com/api/computational-governance/x'),
+    ).toBeUndefined();
+    await auth.getToken();
+    expect(stub.calls[0]?.url).toBe('https://host.example.com/witboost/api/auth/access-tokens/jwt');
+  });
+
+  it('checks user rules first, in order, then the origin scope, then the default', () => {
+    const auth = create({
+      fetch: exchangeStub().fetch,
+      origins: [{ url: 'https://wcg.example.com', scope: CG }],
+      scopes: [
+        { pathPrefix: '/api/special/', scope: 'service:special' },
+        { pathPrefix: '/api', scope: 'service:wcg-api', origin: 'https://wcg.example.com' },
+        { pathPrefix: '/api/computational-governance/admin', scope: 'service:cg-admin' },
+      ],
+    });
+    expect(auth.scopeFor('/api/special/x')).toBe('service:special');
+    expect(auth.scopeFor('/api/specialist')).toBeUndefined();
+    expect(auth.scopeFor('https://wcg.example.com/api/x')).toBe('service:wcg-api');
+    expect(auth.scopeFor('https://wcg.example.com/other')).toBe(CG);
+    expect(auth.scopeFor('/api/computational-governance/admin/users')).toBe('service:cg-admin');
+    expect(auth.scopeFor('/api/computational-governance/validate')).toBe(CG);
+  });
+
+  it('rejects a malformed scope in getToken', async () => {
+    const auth = create({ fetch: exchangeStub().fetch });
+    await expect(auth.getToken({ scope: 'a\nb' })).rejects.toMatchObject({
+      code: 'invalid_options',
+    });
+  });
+});
+
+describe('observability', () => {
+  it('emits exchange events and logs structured lines without any secret; a throwing hook is harmless', async () => {
+    const events: WitboostAuthEvent[] = [];
+    const lines: unknown[] = [];
+    const log = (obj: object, msg?: string) => lines.push({ obj, msg });
+    const stub = exchangeStub();
+    const auth = create({
+      fetch: stub.fetch,
+      logger: { debug: log, info: log, warn: log, error: log },
+      onEvent: (e) => {
+        events.push(e);
+        throw new Error('observer bug');
+      },
+    });
+    const jwt = await auth.getToken({ scope: CG });
+    auth.invalidate(`Bearer ${jwt}`);
+    expect(events[0]).toEqual({
+      type: 'exchange',
+      scope: CG,
+      durationMs: 0,
+      expiresAt: T0 + 269_000,
+      lifetimeSeconds: 300,
+      background: false,
+    });
+    expect(events.map((e) => e.type)).toEqual(['exchange', 'refresh_scheduled', 'invalidated']);
+    expect(lines).toHaveLength(3);
+    const text = JSON.stringify({ events, lines });
+    expect(text).not.toContain(jwt);
+    expect(text).not.toContain(ACCESS_TOKEN);
+  });
+
+  it('emits token_source_changed when the source rotates', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    let token = ACCESS_TOKEN;
+    const events: WitboostAuthEvent[] = [];
+    const stub = exchangeStub();
+    const auth = create({
+      fetch: stub.fetch,
+      accessToken: fromFunction(async () => token, { description: 'vault' }),
+      onEvent: (e) => events.push(e),
+    });
+    await auth.getToken();
+    token = 'wbat-ROTATEDtoken0123456789abcdefghijklm';
+    await at(150_000);
+    await auth.getToken();
+    await settle();
+    expect(stub.calls.map((c: ExchangeCall) => c.body.access_token)).toEqual([ACCESS_TOKEN, token]);
+    expect(events).toContainEqual({ type: 'token_source_changed', source: 'vault' });
+  });
+});
+
+describe('withAccessToken', () => {
+  it('creates an independent instance whose errors carry the principal', async () => {
+    const stub = exchangeStub((call) =>
+      call.body.access_token === ACCESS_TOKEN
+        ? jsonResponse(200, { jwt: jwtFor(300) })
+        : failWith(401)(),
+    );
+    const auth = create({ fetch: stub.fetch });
+    const caller = auth.withAccessToken('wbat-CALLERtoken0123456789abcdefghijklmn');
+    instances.push(caller);
+    await expect(auth.getToken()).resolves.toMatch(/^eyJ/);
+    await expect(caller.getToken()).rejects.toMatchObject({
+      code: 'access_token_rejected',
+      principal: 'caller',
+    });
+    await caller.close();
+    await expect(auth.getToken()).resolves.toMatch(/^eyJ/);
+    expect(() => auth.withAccessToken('  ')).toThrow(
+      expect.objectContaining({ code: 'missing_access_token' }),
+    );
+  });
+});
