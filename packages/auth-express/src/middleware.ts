@@ -1,0 +1,107 @@
+import { createIdentityPool, createWitboostAuth, type IdentityPool } from '@wb/auth-core';
+import type { NextFunction, Request, Response } from 'express';
+import type { WitboostExpressOptions } from './options.js';
+import './augment.js';
+
+/**
+ * The middleware returned by {@link witboostAuth}: use it, then close it on shutdown.
+ *
+ * @example
+ * ```ts
+ * import { witboostAuth, type WitboostExpressMiddleware } from '@wb/auth-express';
+ * const witboost: WitboostExpressMiddleware = witboostAuth({ auth });
+ * app.use(witboost);
+ * metrics.gauge('witboost_caller_identities', () => witboost.identities);
+ * process.on('SIGTERM', () => void witboost.close());
+ * ```
+ */
+export interface WitboostExpressMiddleware {
+  (req: Request, res: Response, next: NextFunction): void;
+  /**
+   * Closes every caller identity, and the service authenticator when the middleware created it.
+   * Idempotent.
+   */
+  close(): Promise<void>;
+  /** Caller identities currently held (at most `maxIdentities`), e.g. for a metrics gauge. */
+  readonly identities: number;
+}
+
+/**
+ * Express middleware that sets `req.witboost` (`{ auth, fetch, getToken, authorizationFor }`)
+ * for the service identity or, when `identity(req)` returns an access token, on behalf of the
+ * caller. Nothing is exchanged until a handler uses it. A blank or absurdly long caller token
+ * goes to `next(WitboostAuthError)` with code `invalid_access_token`.
+ *
+ * @param options - `{ auth }` or the options of `createWitboostAuth`, plus on-behalf-of settings
+ * @returns the middleware, with `close()`
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { witboostAuth, witboostErrorHandler } from '@wb/auth-express';
+ *
+ * const app = express();
+ * const witboost = witboostAuth({
+ *   baseUrl: process.env.WITBOOST_BASE_URL!,
+ *   identity: (req) => req.get('x-witboost-access-token'),
+ * });
+ * app.use(witboost);
+ * app.get('/data-products', async (req, res, next) => {
+ *   try {
+ *     const answer = await req.witboost.fetch('/api/catalog/entities?kind=DataProduct');
+ *     res.json(await answer.json());
+ *   } catch (error) {
+ *     next(error);
+ *   }
+ * });
+ * app.use(witboostErrorHandler());
+ * ```
+ */
+export function witboostAuth(options: WitboostExpressOptions): WitboostExpressMiddleware {
+  const { identity, maxIdentities, identityIdleTimeoutMs, maxAccessTokenLength, ...authOptions } =
+    options;
+  if (identity !== undefined && typeof identity !== 'function') {
+    throw new TypeError(
+      '[@wb/auth-express] identity must be a function (req) => string | undefined',
+    );
+  }
+  const owned = authOptions.auth === undefined;
+  const auth = authOptions.auth === undefined ? createWitboostAuth(authOptions) : authOptions.auth;
+  let pool: IdentityPool;
+  try {
+    pool = createIdentityPool(auth, {
+      maxIdentities,
+      idleTimeoutMs: identityIdleTimeoutMs,
+      maxAccessTokenLength,
+    });
+  } catch (error) {
+    // A bad pool option must not leave behind the instance this call just created.
+    if (owned) void auth.close().catch(() => undefined);
+    throw error;
+  }
+  let closing: Promise<void> | undefined;
+  const closeAll = async (): Promise<void> => {
+    try {
+      await pool.close();
+    } finally {
+      if (owned) await auth.close();
+    }
+  };
+
+  const middleware = function witboostAuthMiddleware(
+    req: Request,
+    _res: Response,
+    next: NextFunction,
+  ): void {
+    try {
+      req.witboost = pool.contextFor(identity?.(req));
+    } catch (error) {
+      next(error);
+      return;
+    }
+    next();
+  };
+  return Object.defineProperties(middleware, {
+    close: { value: (): Promise<void> => (closing ??= closeAll()) },
+    identities: { get: () => pool.size, enumerable: true },
+  }) as WitboostExpressMiddleware;
+}
