@@ -6,13 +6,29 @@ import type { WitboostAuthEvent } from '@wb/auth-core';
 import { WitboostAuthExceptionFilter, WitboostAuthModule } from '@wb/auth-nestjs';
 import { WitboostController } from './witboost.controller.js';
 
-/** The configuration keys this service reads through `ConfigService`. */
+/**
+ * The configuration keys this service reads through `ConfigService`.
+ *
+ * @example
+ * ```ts
+ * import type { WitboostEnv } from './app.module.js';
+ * const env: WitboostEnv = process.env;
+ * ```
+ */
 export interface WitboostEnv {
   WITBOOST_BASE_URL?: string | undefined;
   WITBOOST_ACCESS_TOKEN?: string | undefined;
 }
 
-/** Options of {@link AppModule.register}. */
+/**
+ * Options of {@link AppModule.register}.
+ *
+ * @example
+ * ```ts
+ * import type { AppModuleOptions } from './app.module.js';
+ * const options: AppModuleOptions = { env: process.env, onEvent: (e) => console.log(e.type) };
+ * ```
+ */
 export interface AppModuleOptions {
   /** Where ConfigService reads `WITBOOST_*` from (`process.env` in production). */
   env: WitboostEnv;
@@ -20,9 +36,19 @@ export interface AppModuleOptions {
   onEvent?: (event: WitboostAuthEvent) => void;
 }
 
-/** The example application: configuration, Witboost authentication, HTTP client, routes. */
-// biome-ignore lint/complexity/noStaticOnlyClass: the Nest idiom for a dynamic module
+/**
+ * The example application: configuration, Witboost authentication, HTTP client, routes.
+ *
+ * @example
+ * ```ts
+ * import { NestFactory } from '@nestjs/core';
+ * import { AppModule } from './app.module.js';
+ * const app = await NestFactory.create(AppModule.register({ env: process.env }));
+ * await app.listen(3000, '127.0.0.1');
+ * ```
+ */
 @Module({})
+// biome-ignore lint/complexity/noStaticOnlyClass: the Nest idiom for a dynamic module
 export class AppModule {
   /**
    * @param options - configuration source and event hook

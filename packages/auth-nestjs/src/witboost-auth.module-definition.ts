@@ -25,7 +25,15 @@ export interface WitboostAuthModuleOptions extends WitboostAuthOptions {
   httpService?: boolean;
 }
 
-/** Extra options of `forRoot`/`forRootAsync` that shape the module rather than the client. */
+/**
+ * Extra options of `forRoot`/`forRootAsync` that shape the module rather than the client.
+ *
+ * @example
+ * ```ts
+ * import { WitboostAuthModule } from '@wb/auth-nestjs';
+ * WitboostAuthModule.forRoot({ isGlobal: true, baseUrl: 'https://witboost.example.com' });
+ * ```
+ */
 export interface WitboostAuthModuleExtras {
   /**
    * Register the module globally, so feature modules can inject `WitboostAuthService` without
