@@ -11,7 +11,16 @@ import { parseCredentialUrl, typeName } from './url-policy.js';
 /** Path of the JWT exchange endpoint, below the base URL. */
 export const EXCHANGE_PATH = '/api/auth/access-tokens/jwt';
 
-/** Options of {@link exchangeAccessToken}. */
+/**
+ * Options of {@link exchangeAccessToken}.
+ *
+ * @example
+ * ```ts
+ * import { exchangeAccessToken, type ExchangeAccessTokenOptions } from '@wb/auth-core';
+ * const options: ExchangeAccessTokenOptions = { baseUrl: 'https://witboost.example.com', accessToken };
+ * const { jwt } = await exchangeAccessToken(options);
+ * ```
+ */
 export interface ExchangeAccessTokenOptions {
   /** Witboost base URL, e.g. `https://witboost.example.com` (a path prefix is kept). */
   baseUrl: string | URL;
@@ -42,6 +51,14 @@ export interface ExchangeAccessTokenOptions {
 /**
  * One successful exchange. `JSON.stringify` and `util.inspect` show it with the JWT redacted;
  * read `jwt` explicitly to use it.
+ *
+ * @example
+ * ```ts
+ * import { exchangeAccessToken } from '@wb/auth-core';
+ * const result = await exchangeAccessToken({ baseUrl, accessToken });
+ * console.log(result); // { jwt: '[redacted jwt]', lifetimeSeconds: 300, … }
+ * await fetch(url, { headers: { authorization: `Bearer ${result.jwt}` } });
+ * ```
  */
 export interface ExchangeResult {
   /** The compact JWS to send as `Authorization: Bearer <jwt>`. */

@@ -1,7 +1,16 @@
 import { decodeJwt } from 'jose';
 import { WitboostAuthError, type WitboostAuthErrorOptions } from './errors.js';
 
-/** The JWT claims the client reads (decoded, never verified: the client holds no key). */
+/**
+ * The JWT claims the client reads (decoded, never verified: the client holds no key).
+ *
+ * @example
+ * ```ts
+ * import { exchangeAccessToken, type JwtClaims } from '@wb/auth-core';
+ * const claims: JwtClaims = (await exchangeAccessToken({ baseUrl, accessToken })).claims;
+ * console.log(claims.sub, claims.scope, claims.exp);
+ * ```
+ */
 export interface JwtClaims {
   sub?: string;
   iss?: string;
