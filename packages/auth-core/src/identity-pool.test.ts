@@ -100,6 +100,26 @@ describe('createIdentityPool', () => {
     expect(auth.children).toHaveLength(4);
   });
 
+  it('closes an evicted identity only after its calls in flight have settled', async () => {
+    const auth = fakeAuth();
+    const slow = fakeAuth('caller', 'slow');
+    let release: (value: string) => void = () => undefined;
+    slow.getToken = () => new Promise<string>((resolve) => (release = resolve));
+    const derive = auth.withAccessToken.bind(auth);
+    auth.withAccessToken = (token, principal) =>
+      token === 'wbat-busy' ? slow : derive(token, principal);
+    const pool = createIdentityPool(auth, { maxIdentities: 1 });
+    const call = pool.contextFor('wbat-busy').getToken();
+    pool.contextFor('wbat-other'); // evicts the busy identity while its call runs
+    await Promise.resolve();
+    expect(pool.size).toBe(1);
+    expect(slow.closed).toBe(false);
+    release('jwt');
+    await expect(call).resolves.toBe('jwt');
+    await Promise.resolve();
+    expect(slow.closed).toBe(true);
+  });
+
   it('closes identities idle for idleTimeoutMs on the next call', () => {
     vi.useFakeTimers();
     const auth = fakeAuth();

@@ -17,6 +17,9 @@ interface Entry {
   auth: WitboostAuth;
   context: WitboostRequestContext;
   lastUsedAt: number;
+  /** Calls through `context` still running: an evicted identity is closed only once idle. */
+  inFlight: number;
+  evicted: boolean;
   older: Entry | undefined;
   newer: Entry | undefined;
 }
@@ -106,7 +109,10 @@ export function createIdentityPool(
   const evict = (entry: Entry): void => {
     unlink(entry);
     entries.delete(entry.key);
-    closeQuietly(entry.auth);
+    entry.evicted = true;
+    // A request still using this identity must not fail with `closed` because a burst of other
+    // callers pushed it out: its instance is closed when its last call settles.
+    if (entry.inFlight === 0) closeQuietly(entry.auth);
   };
 
   return {
@@ -129,11 +135,14 @@ export function createIdentityPool(
       const entry: Entry = {
         key,
         auth: callerAuth,
-        context: contextOf(callerAuth),
+        context: serviceContext, // replaced below: the tracked context needs the entry itself
         lastUsedAt: now,
+        inFlight: 0,
+        evicted: false,
         older: undefined,
         newer: undefined,
       };
+      entry.context = trackedContextOf(entry);
       entries.set(key, entry);
       append(entry);
       // The new entry is the tail, so with maxIdentities >= 1 it is never the one evicted.
@@ -160,6 +169,34 @@ function contextOf(auth: WitboostAuth): WitboostRequestContext {
     fetch: auth.fetch.bind(auth),
     getToken: auth.getToken.bind(auth),
     authorizationFor: auth.authorizationFor.bind(auth),
+  });
+}
+
+/** A caller context whose calls are counted, so eviction can wait for them to settle. */
+function trackedContextOf(entry: Entry): WitboostRequestContext {
+  const { auth } = entry;
+  const settle = (): void => {
+    entry.inFlight--;
+    if (entry.evicted && entry.inFlight === 0) closeQuietly(auth);
+  };
+  const track =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> => {
+      entry.inFlight++;
+      let result: Promise<R>;
+      try {
+        result = call(...args);
+      } catch (error) {
+        settle();
+        return Promise.reject(error);
+      }
+      return result.finally(settle);
+    };
+  return Object.freeze({
+    auth,
+    fetch: track(auth.fetch.bind(auth)),
+    getToken: track(auth.getToken.bind(auth)),
+    authorizationFor: track(auth.authorizationFor.bind(auth)),
   });
 }
 
