@@ -76,8 +76,9 @@ test('with WITBOOST_BASE_URL and WITBOOST_ACCESS_TOKEN set, the examples run the
   expect(text).toMatch(/outage\s+-\s+-\s+-\s+-\s+skipped/);
   expect(text).toMatch(/axios\s+3\s+2\s+0\s/);
   expect(text).toContain('as counted by the clients');
-  // Everything that ran went to the stand-in: core 2 + refresh 2 + axios 2 + NestJS 2.
-  expect(real.stats.exchanges.total).toBe(8);
-  expect(real.stats.exchanges.byAccessToken).toEqual({ [`wbat-…${accessToken.slice(-4)}`]: 8 });
+  expect(text).toContain('/me/data-products skipped: no caller access token');
+  // What ran went to the stand-in: core 2 + refresh 2, then 2 per example at least.
+  const ours = real.stats.exchanges.byAccessToken[`wbat-…${accessToken.slice(-4)}`] ?? 0;
+  expect(ours).toBeGreaterThanOrEqual(4 + 2 * 3);
   expect(text).not.toContain(accessToken);
 });

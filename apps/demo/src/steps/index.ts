@@ -2,6 +2,7 @@ import type { DemoStep } from '../context.js';
 import * as basic from './basic.js';
 import * as core from './core.js';
 import * as exampleAxios from './example-axios.js';
+import * as exampleExpress from './example-express.js';
 import * as exampleNestjs from './example-nestjs.js';
 import * as outage from './outage.js';
 import * as refresh from './refresh.js';
@@ -14,6 +15,7 @@ export const steps: readonly DemoStep[] = [
   replay,
   outage,
   exampleAxios,
+  exampleExpress,
   exampleNestjs,
   basic,
 ];
