@@ -81,7 +81,9 @@ export function createTokenManager(
   const { refresh, principal } = config;
   const basic = config.mode === 'basic';
   const endpoint = config.baseUrl + EXCHANGE_PATH;
-  const master = new AbortController();
+  // Created with the first exchange: most caller identities in a pool never exchange before being
+  // evicted, and abort() builds an exception with a stack trace.
+  let master: AbortController | undefined;
   const slots = new Map<string, Slot>();
   const pending = new Set<PendingTimer>();
   let closed = false;
@@ -226,7 +228,7 @@ export function createTokenManager(
           durationSeconds: config.durationSeconds,
           scope: slot.scope,
           fetch: config.fetch,
-          signal: master.signal,
+          signal: (master ??= new AbortController()).signal,
           timeoutMs: refresh.exchangeTimeoutMs,
           principal,
           tokenLabel: source.description,
@@ -448,7 +450,7 @@ export function createTokenManager(
   function close(): Promise<void> {
     if (closing !== undefined) return closing;
     closed = true;
-    master.abort();
+    master?.abort();
     for (const slot of slots.values()) {
       retire(slot.token);
       slot.token = undefined;
