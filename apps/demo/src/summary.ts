@@ -61,10 +61,13 @@ export function printSummary(
     report.line(`  ${text}`, i === 0 || i === lines.length - 1 ? 'bold' : undefined);
   });
   report.info(
-    fromEmulator
-      ? 'requests and exchanges as counted by the emulator; failed = errors seen by callers'
-      : 'requests and exchanges as counted by the clients; failed = errors seen by callers',
+    `requests and exchanges as counted by the ${fromEmulator ? 'emulator' : 'clients'}; failed = errors seen by callers`,
   );
+  if (fromEmulator) {
+    report.info(
+      'failed exchanges: the injected outage, and the unknown caller token the examples show',
+    );
+  }
   const failed = results.filter((r) => r.status === 'failed').length;
   report.line('');
   report.title(

@@ -35,7 +35,7 @@ test('`pnpm start` (tsx src/main.ts) tells the whole story, exit 0, well under a
     / exchange \(\d+ ms\): scope service:computational-governance, lifetime 300 s, expires in \d min \d+ s; refresh in \d min/,
   );
   expect(stdout).toContain('3 callers got token #1');
-  expect(stdout).toMatch(/background exchange \(\d+ ms\): scope \(none\), lifetime 4 s/);
+  expect(stdout).toMatch(/background exchange \(\d+ ms\): scope \(none\), lifetime 5 s/);
   expect(stdout).toContain('3 × 200 for the callers: 1 exchange, 3 replays');
   expect(stdout).toMatch(/exchange failed: HTTP 429 rate_limited, retry in 1\.0 s/);
   expect(stdout).toMatch(/All sections passed in \d/);

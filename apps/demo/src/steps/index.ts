@@ -3,6 +3,7 @@ import * as basic from './basic.js';
 import * as core from './core.js';
 import * as exampleAxios from './example-axios.js';
 import * as exampleExpress from './example-express.js';
+import * as exampleKoa from './example-koa.js';
 import * as exampleNestjs from './example-nestjs.js';
 import * as outage from './outage.js';
 import * as refresh from './refresh.js';
@@ -16,6 +17,7 @@ export const steps: readonly DemoStep[] = [
   outage,
   exampleAxios,
   exampleExpress,
+  exampleKoa,
   exampleNestjs,
   basic,
 ];

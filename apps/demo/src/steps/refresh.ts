@@ -11,9 +11,9 @@ const URL_PATH = '/api/catalog/entities';
 export async function run(ctx: DemoContext): Promise<void> {
   const { report } = ctx;
   report.info(
-    'durationSeconds: 4, refresh at half the lifetime (the default), jitter off for a predictable demo',
+    'durationSeconds: 5, refresh at half the lifetime (the default), jitter off for a predictable demo',
   );
-  const demo = createDemoAuth(ctx, { durationSeconds: 4, refresh: { jitterRatio: 0 } });
+  const demo = createDemoAuth(ctx, { durationSeconds: 5, refresh: { jitterRatio: 0 } });
   const { auth } = demo;
 
   const scheduled = demo.next('refresh_scheduled');
