@@ -79,7 +79,7 @@ async function main(): Promise<number> {
 
   console.log(`\n${machineDescription()}, ${new Date().toISOString().slice(0, 10)}`);
   console.log(
-    `total ${((performance.now() - started) / 1000).toFixed(0)} s${quick ? ' (quick)' : ''}\n`,
+    `total ${((performance.now() - started) / 1000).toFixed(0)} s${quick ? ' (quick)' : ''}, load average ${loadBefore} before, ${loadAverage()} after\n`,
   );
   console.log(formatTable(results));
   const missed = results.filter((r) => !meetsGoal(r));

@@ -1,20 +1,22 @@
-import { Worker } from 'node:worker_threads';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 
 /**
  * A plain node:http server answering `200 ok` to everything (and the Authorization scheme it saw
- * on `/whoami`), run in a worker thread so it has its own event loop: the client under test then
- * owns the main thread, and its overhead is not diluted by server work.
+ * on `/whoami`). It runs in a child process, so the bench process's CPU time is the client's
+ * alone: that is what the axios metric divides by.
  */
 const SERVER_SOURCE = `
 const { createServer } = require('node:http');
-const { parentPort } = require('node:worker_threads');
 const server = createServer((req, res) => {
   const body = req.url === '/whoami' ? (req.headers.authorization ?? 'none').split(' ')[0] : 'ok';
   res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 });
 server.keepAliveTimeout = 60000;
-server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));
+server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
 `;
 
 export interface LoopbackServer {
@@ -22,17 +24,26 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
-/** Starts the server on 127.0.0.1, port 0. */
+/** Starts the server on 127.0.0.1, port 0. It also exits when this process does (stdin closes). */
 export async function startLoopbackServer(): Promise<LoopbackServer> {
-  const worker = new Worker(SERVER_SOURCE, { eval: true });
+  const child = spawn(process.execPath, ['-e', SERVER_SOURCE], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit');
   const port = await new Promise<number>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(Number.parseInt(out, 10));
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`loopback server exited early (${code})`)));
   });
   return {
     url: `http://127.0.0.1:${port}`,
     close: async () => {
-      await worker.terminate();
+      child.stdin.end();
+      await exited;
     },
   };
 }
