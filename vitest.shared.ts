@@ -14,3 +14,9 @@ export const workspaceSourceAliases: Record<string, string> = {
   '@wb/auth-nestjs': fromRoot('./packages/auth-nestjs/src/index.ts'),
   '@wb/witboost-mock': fromRoot('./packages/witboost-mock/src/index.ts'),
 };
+
+/**
+ * Generous limits: `pnpm test` runs several suites at once on a 2-core machine, where a test that
+ * takes 300 ms alone can take seconds. Timing-sensitive assertions use fake timers instead.
+ */
+export const sharedTestTimeouts = { testTimeout: 30_000, hookTimeout: 30_000 } as const;

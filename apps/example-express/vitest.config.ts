@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
-import { workspaceSourceAliases } from '../../vitest.shared.ts';
+import { sharedTestTimeouts, workspaceSourceAliases } from '../../vitest.shared.ts';
 
 export default defineConfig({
   resolve: { alias: workspaceSourceAliases },
-  test: { include: ['test/**/*.test.ts'], testTimeout: 20_000 },
+  test: {
+    ...sharedTestTimeouts,
+    include: ['test/**/*.test.ts'],
+  },
 });

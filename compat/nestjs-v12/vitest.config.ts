@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
-import { workspaceSourceAliases } from '../../vitest.shared.ts';
+import { sharedTestTimeouts, workspaceSourceAliases } from '../../vitest.shared.ts';
 
 /**
  * Runs the test files of packages/auth-nestjs, unchanged, against NestJS 12. `@wb/auth-nestjs`
@@ -23,6 +23,7 @@ export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   resolve: { alias: { ...workspaceSourceAliases, ...nestAliases } },
   test: {
+    ...sharedTestTimeouts,
     include: ['test/**/*.test.ts'],
     env: { WB_EXPECTED_NEST_MAJOR: '12' },
   },

@@ -1,6 +1,6 @@
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
-import { workspaceSourceAliases } from '../../vitest.shared.ts';
+import { sharedTestTimeouts, workspaceSourceAliases } from '../../vitest.shared.ts';
 
 /**
  * swc instead of esbuild, because esbuild emits no decorator metadata and tests must exercise the
@@ -11,6 +11,7 @@ export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   resolve: { alias: workspaceSourceAliases },
   test: {
+    ...sharedTestTimeouts,
     include: ['test/**/*.test.ts'],
     env: { WB_EXPECTED_NEST_MAJOR: '11' },
   },

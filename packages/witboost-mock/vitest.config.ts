@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
-import { workspaceSourceAliases } from '../../vitest.shared.ts';
+import { sharedTestTimeouts, workspaceSourceAliases } from '../../vitest.shared.ts';
 
 export default defineConfig({
   resolve: { alias: workspaceSourceAliases },
-  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+  test: {
+    ...sharedTestTimeouts,
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+  },
 });

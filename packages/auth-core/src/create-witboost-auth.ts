@@ -73,13 +73,13 @@ function assemble(config: ResolvedConfig, source: AccessTokenSource): WitboostAu
     url: string | URL,
     options?: { signal?: AbortSignal },
   ): Promise<string | undefined> {
-    // Warm path, inlined on purpose: a map lookup and one clock read, no allocation.
+    // Warm path, inlined on purpose: a map lookup, no allocation, the clock only now and then.
     if (!closed && typeof url === 'string') {
       const decision = url === lastUrl ? lastDecision : knownUrls.get(url);
       if (decision !== undefined) {
         if (decision.slot === undefined) return NO_AUTHORIZATION;
         const token = decision.slot.token;
-        if (token?.fresh) {
+        if (token !== undefined && manager.isFresh(token)) {
           lastUrl = url;
           lastDecision = decision;
           return token.headerPromise;

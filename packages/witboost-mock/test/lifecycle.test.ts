@@ -39,7 +39,8 @@ describe('startWitboostMock', () => {
 describe('close()', () => {
   test('does not hang on an open keep-alive connection, and is idempotent', async () => {
     const wb = await startWitboostMock({ port: 0 });
-    const agentSocketClosed = new Promise<void>((resolve, reject) => {
+    // Resolves once the response is complete, with a promise of the kept-alive socket closing.
+    const kept = await new Promise<{ closed: Promise<void> }>((resolve, reject) => {
       const req = request(`${wb.url}/.well-known/jwks.json`, {
         headers: { connection: 'keep-alive' },
       });
@@ -47,18 +48,18 @@ describe('close()', () => {
         res.resume();
         res.on('end', () => {
           // The socket stays open: the server would keep it for keepAliveTimeout.
-          req.socket?.on('close', () => resolve());
+          const socket = req.socket;
+          resolve({ closed: new Promise<void>((done) => socket?.on('close', () => done())) });
         });
       });
       req.on('error', reject);
       req.end();
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
     const before = performance.now();
     await wb.close();
     await wb.close();
     expect(performance.now() - before).toBeLessThan(1_000);
-    await agentSocketClosed;
+    await kept.closed;
     await expect(fetch(wb.url)).rejects.toThrow();
   });
 
