@@ -2,6 +2,7 @@ import type { WitboostAuth } from '@wb/auth-core';
 import { type AxiosInstance, type InternalAxiosRequestConfig, isAxiosError } from 'axios';
 import { toAxiosError } from './errors.js';
 import { guardRedirects } from './redirect.js';
+import { assertAuth, assertInstance } from './validate.js';
 
 /** Marks a replayed request. A string key: older axios 1.x releases drop symbol keys when merging configs. */
 const REPLAYED = '__witboostReplayed';
@@ -14,9 +15,40 @@ function isStream(data: unknown): boolean {
   return typeof candidate.pipe === 'function' || typeof candidate.getReader === 'function';
 }
 
+const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+
+/**
+ * The URL a request goes to, joined the way axios joins `baseURL` and `url`, from the config the
+ * interceptor receives (already merged with the instance defaults). `instance.getUri(config)`
+ * would merge the whole config again on every request; `params` are left out because they
+ * cannot change the origin or the path, and leaving them out keeps core's per-URL cache hot.
+ */
+function fullUrlOf(config: InternalAxiosRequestConfig): string | undefined {
+  const url = config.url ?? '';
+  const base = config.baseURL;
+  const relative = !ABSOLUTE_URL.test(url);
+  if (base && (relative || config.allowAbsoluteUrls === false)) {
+    return url ? `${base.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}` : base;
+  }
+  return relative ? undefined : url;
+}
+
 /** Where the response came from after redirects (Node http adapter), else `undefined`. */
 function finalUrlOf(request: unknown): unknown {
   return (request as { res?: { responseUrl?: unknown } } | undefined)?.res?.responseUrl;
+}
+
+/**
+ * The Node `ClientRequest` on an error keeps the raw header lines it sent, our JWT among them:
+ * made non-enumerable, it stays readable (`error.request`) but `console.error(error)`,
+ * `util.inspect` and `JSON.stringify` no longer print it.
+ */
+function hideRawRequest(error: { request?: unknown; response?: { request?: unknown } }): void {
+  for (const holder of [error, error.response]) {
+    if (holder !== undefined && Object.hasOwn(holder, 'request')) {
+      Object.defineProperty(holder, 'request', { enumerable: false });
+    }
+  }
 }
 
 /**
@@ -29,6 +61,7 @@ function finalUrlOf(request: unknown): unknown {
  * @param instance - any axios instance, e.g. your own or `httpService.axiosRef` in NestJS
  * @param auth - a `WitboostAuth` from `createWitboostAuth` in `@wb/auth-core`
  * @returns a function that removes both interceptors (idempotent)
+ * @throws WitboostAuthError `invalid_options` when `instance` is not an axios instance or `auth` not a `WitboostAuth`
  * @example
  * ```ts
  * import axios from 'axios';
@@ -43,14 +76,16 @@ function finalUrlOf(request: unknown): unknown {
  * ```
  */
 export function attachWitboostAuth(instance: AxiosInstance, auth: WitboostAuth): () => void {
+  assertInstance(instance);
+  assertAuth(auth, 'attachWitboostAuth');
   // The header each request got from us; a WeakMap keeps it out of `error.toJSON()`.
   const authorised = new WeakMap<InternalAxiosRequestConfig, string>();
 
   const requestId = instance.interceptors.request.use(async function witboostAuthorize(config) {
     if (config.headers.has('Authorization')) return config;
-    const url = instance.getUri(config);
+    const url = fullUrlOf(config);
     // A relative URL here has no baseURL: axios would not send it to Witboost.
-    if (!URL.canParse(url) || !auth.isWitboostUrl(url)) return config;
+    if (url === undefined) return config;
     const signal = config.signal instanceof AbortSignal ? { signal: config.signal } : undefined;
     let header: string | undefined;
     try {
@@ -76,6 +111,7 @@ export function attachWitboostAuth(instance: AxiosInstance, auth: WitboostAuth):
       // A failed request keeps its config; without our JWT in it, a logged error holds no
       // credential and a retry by another interceptor asks core for a fresh one.
       config.headers.delete('Authorization');
+      hideRawRequest(error);
       const finalUrl = finalUrlOf(error.request);
       const fromWitboost = typeof finalUrl !== 'string' || auth.isWitboostUrl(finalUrl);
       if (error.response?.status !== 401 || !fromWitboost) throw error;

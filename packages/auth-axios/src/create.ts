@@ -1,6 +1,7 @@
 import type { WitboostAuth } from '@wb/auth-core';
 import axios, { type AxiosInstance, type CreateAxiosDefaults } from 'axios';
 import { attachWitboostAuth } from './attach.js';
+import { assertAuth } from './validate.js';
 
 /**
  * Options of {@link createWitboostAxios}: axios defaults plus the authenticator. axios's own
@@ -22,6 +23,7 @@ export interface WitboostAxiosOptions extends Omit<CreateAxiosDefaults, 'auth'> 
  *
  * @param options - `auth` plus any axios defaults (`timeout`, `headers`, `adapter`, …)
  * @returns a new axios instance
+ * @throws WitboostAuthError `invalid_options` when `auth` is missing or not a `WitboostAuth`
  * @example
  * ```ts
  * import { createWitboostAuth } from '@wb/auth-core';
@@ -36,10 +38,8 @@ export interface WitboostAxiosOptions extends Omit<CreateAxiosDefaults, 'auth'> 
  * ```
  */
 export function createWitboostAxios(options: WitboostAxiosOptions): AxiosInstance {
-  const { auth, ...axiosConfig } = options;
-  if (typeof auth?.authorizationFor !== 'function') {
-    throw new TypeError('[@wb/auth-axios] auth must be a WitboostAuth from createWitboostAuth()');
-  }
+  const { auth, ...axiosConfig } = options ?? ({} as Partial<WitboostAxiosOptions>);
+  assertAuth(auth, 'createWitboostAxios');
   const instance = axios.create({ baseURL: auth.baseUrl, ...axiosConfig });
   attachWitboostAuth(instance, auth);
   return instance;

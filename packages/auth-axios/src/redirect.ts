@@ -21,10 +21,10 @@ export function guardRedirects(
   userHook: BeforeRedirect | undefined,
 ): BeforeRedirect {
   const original = userHook && wrapped.has(userHook) ? wrapped.get(userHook) : userHook;
-  const origin = originOf(authorisedUrl);
   const hook: BeforeRedirect = function witboostBeforeRedirect(options, response, request) {
     const target = typeof options.href === 'string' ? options.href : '';
-    if (originOf(target) !== origin || !auth.isWitboostUrl(target)) {
+    // Parsed here, not when the request is sent: redirects are rare, requests are not.
+    if (originOf(target) !== originOf(authorisedUrl) || !auth.isWitboostUrl(target)) {
       const headers: Record<string, unknown> = options.headers ?? {};
       for (const name of Object.keys(headers)) {
         if (name.toLowerCase() === 'authorization') delete headers[name];

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { inspect } from 'node:util';
 import { createWitboostAuth, isWitboostAuthError, type WitboostAuth } from '@wb/auth-core';
 import { startWitboostMock, type WitboostMock } from '@wb/witboost-mock';
 import axios, { AxiosError } from 'axios';
@@ -305,7 +306,39 @@ describe('errors', () => {
     expect(wb.stats.protectedRequests.total).toBe(0);
   });
 
-  test('createWitboostAxios refuses a missing auth', () => {
-    expect(() => createWitboostAxios({} as never)).toThrow(/^\[@wb\/auth-axios\] auth must be/);
+  test.each([
+    ['createWitboostAxios({})', () => createWitboostAxios({} as never)],
+    ['createWitboostAxios(undefined)', () => createWitboostAxios(undefined as never)],
+    ['attachWitboostAuth({}, auth)', () => attachWitboostAuth({} as never, newAuth())],
+    ['attachWitboostAuth(null, auth)', () => attachWitboostAuth(null as never, newAuth())],
+    ['attachWitboostAuth(instance, {})', () => attachWitboostAuth(axios.create(), {} as never)],
+  ])('%s throws invalid_options', (_label, call) => {
+    let thrown: unknown;
+    try {
+      call();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isWitboostAuthError(thrown)).toBe(true);
+    expect(thrown).toMatchObject({ code: 'invalid_options' });
+    expect(String(thrown)).toMatch(/@wb\/auth-axios (createWitboostAxios|attachWitboostAuth): /);
+  });
+
+  test('an error answer from Witboost prints no JWT when logged', async () => {
+    const client = createWitboostAxios({ auth: newAuth() });
+    const error = await rejection(client.get('/api/no-such-endpoint'));
+    const jwt = (await client.get(CATALOG)).config.headers.Authorization;
+    expect(String(jwt)).toMatch(/^Bearer ey/);
+    const axiosError = error as AxiosError;
+    expect(axiosError.response?.status).toBe(404);
+    expect(axiosError.request).toBeDefined(); // still there for whoever needs it
+    for (const text of [
+      inspect(axiosError, { depth: 8 }),
+      inspect(axiosError.response, { depth: 8 }),
+      JSON.stringify(axiosError.toJSON()),
+    ]) {
+      expect(text).not.toContain(String(jwt).slice('Bearer '.length));
+      expect(text).not.toContain(accessToken);
+    }
   });
 });
