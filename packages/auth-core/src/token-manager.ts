@@ -95,6 +95,10 @@ export function createTokenManager(
   // Created with the first exchange: most caller identities in a pool never exchange before being
   // evicted, and abort() builds an exception with a stack trace.
   let master: AbortController | undefined;
+  const masterSignal = (): AbortSignal => {
+    master ??= new AbortController();
+    return master.signal;
+  };
   const slots = new Map<string, Slot>();
   const pending = new Set<PendingTimer>();
   let closed = false;
@@ -249,7 +253,7 @@ export function createTokenManager(
           durationSeconds: config.durationSeconds,
           scope: slot.scope,
           fetch: config.fetch,
-          signal: (master ??= new AbortController()).signal,
+          signal: masterSignal(),
           timeoutMs: refresh.exchangeTimeoutMs,
           principal,
           tokenLabel: source.description,
