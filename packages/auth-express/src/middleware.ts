@@ -1,6 +1,7 @@
 import { createIdentityPool, createWitboostAuth, type IdentityPool } from '@wb/auth-core';
 import type { NextFunction, Request, Response } from 'express';
 import type { WitboostExpressOptions } from './options.js';
+import { validateExpressOptions } from './validate-options.js';
 import './augment.js';
 
 /**
@@ -34,6 +35,7 @@ export interface WitboostExpressMiddleware {
  *
  * @param options - `{ auth }` or the options of `createWitboostAuth`, plus on-behalf-of settings
  * @returns the middleware, with `close()`
+ * @throws `WitboostAuthError` with code `invalid_options` for any bad option
  * @example
  * ```ts
  * import express from 'express';
@@ -57,13 +59,9 @@ export interface WitboostExpressMiddleware {
  * ```
  */
 export function witboostAuth(options: WitboostExpressOptions): WitboostExpressMiddleware {
+  validateExpressOptions(options);
   const { identity, maxIdentities, identityIdleTimeoutMs, maxAccessTokenLength, ...authOptions } =
     options;
-  if (identity !== undefined && typeof identity !== 'function') {
-    throw new TypeError(
-      '[@wb/auth-express] identity must be a function (req) => string | undefined',
-    );
-  }
   const owned = authOptions.auth === undefined;
   const auth = authOptions.auth === undefined ? createWitboostAuth(authOptions) : authOptions.auth;
   let pool: IdentityPool;

@@ -1,5 +1,5 @@
 import { createHook } from 'node:async_hooks';
-import { createWitboostAuth, type WitboostAuth } from '@wb/auth-core';
+import { createWitboostAuth, isWitboostAuthError, type WitboostAuth } from '@wb/auth-core';
 import {
   type WitboostExpressMiddleware,
   type WitboostExpressOptions,
@@ -378,14 +378,47 @@ describe.each(expressMajors)('$major', ({ express }) => {
     expect(wb.stats.exchanges.total).toBe(0);
   });
 
-  test('options are validated eagerly, with the package name', () => {
-    expect(() =>
-      witboostAuth({ baseUrl: wb.url, accessToken: serviceToken, identity: 'x' as never }),
-    ).toThrow(/^\[@wb\/auth-express\] identity must be a function/);
-    expect(() => witboostAuth({ baseUrl: 'not a url' })).toThrow(/\[@wb\/auth-core\]/);
+  test('every bad option throws WitboostAuthError invalid_options, naming the package', () => {
     const auth = createWitboostAuth({ baseUrl: wb.url, accessToken: serviceToken });
     cleanups.push(() => auth.close());
-    expect(() => witboostAuth({ auth, maxIdentities: 0 })).toThrow(/maxIdentities/);
+    const ours = (detail: string) => new RegExp(`^\\[@wb/auth-core\\] @wb/auth-express: ${detail}`);
+    const rows: Array<[options: unknown, message: RegExp]> = [
+      [undefined, ours('witboostAuth\\(options\\) needs an object')],
+      [null, ours('witboostAuth\\(options\\) needs an object')],
+      [wb.url, ours('witboostAuth\\(options\\) needs an object')],
+      [[auth], ours('witboostAuth\\(options\\) needs an object')],
+      [{}, ours('pass \\{ auth \\} \\(a WitboostAuth\\) or the options of createWitboostAuth')],
+      [{ identity: 'x' }, ours('identity must be a function')],
+      [
+        { baseUrl: wb.url, accessToken: serviceToken, identity: 'x' },
+        ours('identity must be a function'),
+      ],
+      [
+        { auth, identity: () => undefined, baseUrl: wb.url },
+        ours('.*not both \\(baseUrl given with auth\\)'),
+      ],
+      [
+        { auth, accessToken: serviceToken, mode: 'basic' },
+        ours('.*not both \\(accessToken, mode given with auth\\)'),
+      ],
+      // Values are core's to judge, with the same error.
+      [{ baseUrl: 'not a url' }, /^\[@wb\/auth-core\] .*baseUrl/],
+      [{ auth: {} }, /^\[@wb\/auth-core\] /],
+      [{ auth, maxIdentities: 0 }, /maxIdentities/],
+      [{ auth, identityIdleTimeoutMs: -1 }, /idleTimeoutMs/],
+    ];
+    for (const [options, message] of rows) {
+      let thrown: unknown;
+      try {
+        witboostAuth(options as WitboostExpressOptions);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(isWitboostAuthError(thrown), String(message)).toBe(true);
+      expect(thrown).toMatchObject({ name: 'WitboostAuthError', code: 'invalid_options' });
+      expect((thrown as Error).message).toMatch(message);
+      expect((thrown as Error).message).not.toContain(serviceToken);
+    }
   });
 
   test('other errors pass through witboostErrorHandler untouched', async () => {

@@ -1,6 +1,7 @@
 import { createIdentityPool, createWitboostAuth, type IdentityPool } from '@wb/auth-core';
 import type { Context, Next } from 'koa';
 import type { WitboostKoaOptions } from './options.js';
+import { validateKoaOptions } from './validate-options.js';
 import './augment.js';
 
 /**
@@ -34,6 +35,7 @@ export interface WitboostKoaMiddleware {
  *
  * @param options - `{ auth }` or the options of `createWitboostAuth`, plus on-behalf-of settings
  * @returns the middleware, with `close()`
+ * @throws `WitboostAuthError` with code `invalid_options` for any bad option
  * @example
  * ```ts
  * import Koa from 'koa';
@@ -56,11 +58,9 @@ export interface WitboostKoaMiddleware {
  * ```
  */
 export function witboostAuth(options: WitboostKoaOptions): WitboostKoaMiddleware {
+  validateKoaOptions(options);
   const { identity, maxIdentities, identityIdleTimeoutMs, maxAccessTokenLength, ...authOptions } =
     options;
-  if (identity !== undefined && typeof identity !== 'function') {
-    throw new TypeError('[@wb/auth-koa] identity must be a function (ctx) => string | undefined');
-  }
   const owned = authOptions.auth === undefined;
   const auth = authOptions.auth === undefined ? createWitboostAuth(authOptions) : authOptions.auth;
   let pool: IdentityPool;

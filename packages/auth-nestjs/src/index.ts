@@ -9,7 +9,7 @@ export {
   type WitboostAuthModuleOptions,
   type WitboostAuthOptionsFactory,
 } from './witboost-auth.module-definition.js';
-export { WitboostAuthService } from './witboost-auth.service.js';
+export { WitboostAuthService, type WitboostAuthServiceSummary } from './witboost-auth.service.js';
 export {
   toWitboostHttpException,
   WitboostAuthExceptionFilter,

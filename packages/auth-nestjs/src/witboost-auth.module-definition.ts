@@ -1,5 +1,6 @@
 import { ConfigurableModuleBuilder, type ConfigurableModuleOptionsFactory } from '@nestjs/common';
 import type { WitboostAuthOptions } from '@wb/auth-core';
+import { invalidModuleOptions, protectOptionsProvider } from './module-options.js';
 import { WITBOOST_AUTH_MODULE_OPTIONS } from './witboost-auth.constants.js';
 
 /**
@@ -64,10 +65,16 @@ export const {
   optionsInjectionToken: WITBOOST_AUTH_MODULE_OPTIONS,
 })
   .setClassMethodName('forRoot')
-  .setExtras<WitboostAuthModuleExtras>({ isGlobal: false }, (definition, extras) => ({
-    ...definition,
-    global: extras.isGlobal === true,
-  }))
+  .setExtras<WitboostAuthModuleExtras>({ isGlobal: false }, (definition, extras) => {
+    if (extras.isGlobal !== undefined && typeof extras.isGlobal !== 'boolean') {
+      throw invalidModuleOptions('isGlobal must be a boolean');
+    }
+    return {
+      ...definition,
+      global: extras.isGlobal === true,
+      providers: definition.providers?.map(protectOptionsProvider),
+    };
+  })
   .build();
 
 /**

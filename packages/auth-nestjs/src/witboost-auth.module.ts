@@ -1,8 +1,11 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { createWitboostAuth, type WitboostAuth } from '@wb/auth-core';
+import { assertForRootArgument, assertForRootAsyncArgument } from './module-options.js';
 import { WITBOOST_AUTH, WITBOOST_AUTH_MODULE_OPTIONS } from './witboost-auth.constants.js';
 import {
   ConfigurableWitboostAuthModule,
+  type WitboostAuthModuleAsyncOptions,
+  type WitboostAuthModuleForRootOptions,
   type WitboostAuthModuleOptions,
 } from './witboost-auth.module-definition.js';
 import { WitboostAuthService } from './witboost-auth.service.js';
@@ -20,7 +23,7 @@ function createAuthFromModuleOptions(options: WitboostAuthModuleOptions): Witboo
  *
  * @example
  * ```ts
- * import { Module } from '@nestjs/common';
+ * import { type DynamicModule, Module } from '@nestjs/common';
  * import { ConfigModule, ConfigService } from '@nestjs/config';
  * import { WitboostAuthModule } from '@wb/auth-nestjs';
  *
@@ -52,4 +55,29 @@ function createAuthFromModuleOptions(options: WitboostAuthModuleOptions): Witboo
   ],
   exports: [WITBOOST_AUTH, WITBOOST_AUTH_MODULE_OPTIONS, WitboostAuthService],
 })
-export class WitboostAuthModule extends ConfigurableWitboostAuthModule {}
+export class WitboostAuthModule extends ConfigurableWitboostAuthModule {
+  /**
+   * Registers the module with options known up front.
+   * @param options - the module options, plus `isGlobal`
+   * @returns the dynamic module
+   * @throws `WitboostAuthError` (`invalid_options`) for a non-object or a bad `httpService`/`isGlobal`
+   */
+  static override forRoot(options: WitboostAuthModuleForRootOptions): DynamicModule {
+    assertForRootArgument(options);
+    // biome-ignore lint/complexity/noThisInStatic: the builder's forRoot registers `this` as the module, which must stay WitboostAuthModule (its providers), not the base class
+    return super.forRoot(options);
+  }
+
+  /**
+   * Registers the module with options from a factory, class or existing provider.
+   * @param options - `useFactory` (+ `inject`, `imports`), `useClass` or `useExisting`, plus `isGlobal`
+   * @returns the dynamic module
+   * @throws `WitboostAuthError` (`invalid_options`) for a malformed argument; bad options
+   * returned by the factory fail the bootstrap with the same error
+   */
+  static override forRootAsync(options: WitboostAuthModuleAsyncOptions): DynamicModule {
+    assertForRootAsyncArgument(options);
+    // biome-ignore lint/complexity/noThisInStatic: the builder's forRootAsync registers `this` as the module, which must stay WitboostAuthModule (its providers), not the base class
+    return super.forRootAsync(options);
+  }
+}

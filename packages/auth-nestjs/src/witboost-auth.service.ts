@@ -1,11 +1,29 @@
+import { inspect } from 'node:util';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { createWitboostAxios } from '@wb/auth-axios';
-import type { GetTokenOptions, WitboostAuth } from '@wb/auth-core';
+import type { AuthMode, GetTokenOptions, Principal, WitboostAuth } from '@wb/auth-core';
 import type { AxiosInstance } from 'axios';
 import { bindHttpService } from './http-service-binding.js';
 import { WITBOOST_AUTH, WITBOOST_AUTH_MODULE_OPTIONS } from './witboost-auth.constants.js';
 import type { WitboostAuthModuleOptions } from './witboost-auth.module-definition.js';
+
+/**
+ * What `JSON.stringify` and `util.inspect` show of a {@link WitboostAuthService}: its settings,
+ * never a credential.
+ *
+ * @example
+ * ```ts
+ * import type { WitboostAuthServiceSummary } from '@wb/auth-nestjs';
+ * const summary: WitboostAuthServiceSummary = service.toJSON();
+ * ```
+ */
+export interface WitboostAuthServiceSummary {
+  readonly baseUrl: string;
+  readonly mode: AuthMode;
+  readonly principal: Principal;
+  readonly httpService: boolean;
+}
 
 /**
  * The injectable face of `@wb/auth-core` in a Nest application: credentials for outbound calls
@@ -35,15 +53,40 @@ import type { WitboostAuthModuleOptions } from './witboost-auth.module-definitio
 export class WitboostAuthService implements OnModuleInit, OnApplicationShutdown {
   /** An axios instance with `baseURL` = the Witboost base URL and the Witboost interceptors. */
   readonly axios: AxiosInstance;
-  private detachHttpService: (() => void) | undefined;
+  // Private fields rather than properties: util.inspect (even with showHidden) never shows them,
+  // and the ModuleRef reaches every provider, the user's options and access token included.
+  readonly #httpService: boolean;
+  readonly #moduleRef: ModuleRef;
+  #detachHttpService: (() => void) | undefined;
 
   constructor(
     /** The core authenticator the module created (also injectable with `@InjectWitboostAuth()`). */
     @Inject(WITBOOST_AUTH) readonly auth: WitboostAuth,
-    @Inject(WITBOOST_AUTH_MODULE_OPTIONS) private readonly options: WitboostAuthModuleOptions,
-    @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
+    @Inject(WITBOOST_AUTH_MODULE_OPTIONS) options: WitboostAuthModuleOptions,
+    @Inject(ModuleRef) moduleRef: ModuleRef,
   ) {
     this.axios = createWitboostAxios({ auth });
+    this.#httpService = options.httpService === true;
+    this.#moduleRef = moduleRef;
+  }
+
+  /**
+   * The service's settings for logs and diagnostics, free of secrets; `util.inspect` shows the
+   * same, so logging the service (or an object holding it) prints no token.
+   * @returns base URL, mode, principal and whether `HttpService` is bound
+   */
+  toJSON(): WitboostAuthServiceSummary {
+    return {
+      baseUrl: this.auth.baseUrl,
+      mode: this.auth.mode,
+      principal: this.auth.principal,
+      httpService: this.#httpService,
+    };
+  }
+
+  /** @internal `util.inspect`/`console.log` view: the {@link toJSON} summary only. */
+  [inspect.custom](): WitboostAuthServiceSummary {
+    return this.toJSON();
   }
 
   /**
@@ -76,8 +119,8 @@ export class WitboostAuthService implements OnModuleInit, OnApplicationShutdown 
 
   /** @internal Attaches to `HttpService` when `httpService: true`. */
   async onModuleInit(): Promise<void> {
-    if (this.options.httpService === true && this.detachHttpService === undefined) {
-      this.detachHttpService = await bindHttpService(this.moduleRef, this.auth);
+    if (this.#httpService && this.#detachHttpService === undefined) {
+      this.#detachHttpService = await bindHttpService(this.#moduleRef, this.auth);
     }
   }
 
@@ -86,8 +129,8 @@ export class WitboostAuthService implements OnModuleInit, OnApplicationShutdown 
    * the HTTP server drains get credentials; `app.close()` calls this hook after the server stops.
    */
   async onApplicationShutdown(): Promise<void> {
-    this.detachHttpService?.();
-    this.detachHttpService = undefined;
+    this.#detachHttpService?.();
+    this.#detachHttpService = undefined;
     await this.auth.close();
   }
 }

@@ -4,6 +4,7 @@
 // packages/auth-core; here each bad option goes through every adapter that accepts core options.
 import 'reflect-metadata';
 import { Test } from '@nestjs/testing';
+import { attachWitboostAuth, createWitboostAxios } from '@wb/auth-axios';
 import {
   createWitboostAuth,
   fromEnv,
@@ -14,6 +15,7 @@ import { witboostAuth as expressWitboostAuth } from '@wb/auth-express';
 import { witboostAuth as koaWitboostAuth } from '@wb/auth-koa';
 import { WitboostAuthModule } from '@wb/auth-nestjs';
 import { startWitboostMock, type WitboostMock } from '@wb/witboost-mock';
+import axios from 'axios';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLeakCapture } from './support/capture.js';
 import { fakeJwt } from './support/jwt.js';
@@ -242,6 +244,73 @@ describe('bad adapter options', () => {
     [
       'koa: maxAccessTokenLength 0',
       () => koaWitboostAuth({ auth: auth(), maxAccessTokenLength: 0 }),
+      'invalid_options',
+    ],
+    [
+      'express: identity not a function',
+      () => expressWitboostAuth({ ...base(), identity: 'x' as never }),
+      'invalid_options',
+    ],
+    ['express: no options', () => expressWitboostAuth(undefined as never), 'invalid_options'],
+    [
+      'express: neither auth nor baseUrl',
+      () => expressWitboostAuth({ identity: () => undefined } as never),
+      'invalid_options',
+    ],
+    [
+      'express: auth with core options it would ignore',
+      () => expressWitboostAuth({ auth: auth(), accessToken: token } as never),
+      'invalid_options',
+    ],
+    [
+      'koa: identity not a function',
+      () => koaWitboostAuth({ ...base(), identity: 'x' as never }),
+      'invalid_options',
+    ],
+    ['koa: no options', () => koaWitboostAuth(undefined as never), 'invalid_options'],
+    [
+      'koa: neither auth nor baseUrl',
+      () => koaWitboostAuth({ identity: () => undefined } as never),
+      'invalid_options',
+    ],
+    [
+      'koa: auth with core options it would ignore',
+      () => koaWitboostAuth({ auth: auth(), accessToken: token } as never),
+      'invalid_options',
+    ],
+    [
+      'axios: attach to a non-instance',
+      () => attachWitboostAuth({} as never, auth()),
+      'invalid_options',
+    ],
+    [
+      'axios: attach a non-WitboostAuth',
+      () => attachWitboostAuth(axios.create(), {} as never),
+      'invalid_options',
+    ],
+    [
+      'axios: createWitboostAxios without auth',
+      () => createWitboostAxios({} as never),
+      'invalid_options',
+    ],
+    [
+      'nestjs: forRoot without options',
+      () => WitboostAuthModule.forRoot(undefined as never),
+      'invalid_options',
+    ],
+    [
+      'nestjs: httpService not a boolean',
+      () => WitboostAuthModule.forRoot({ ...base(), httpService: 'yes' as never }),
+      'invalid_options',
+    ],
+    [
+      'nestjs: forRootAsync factory returning nothing',
+      () =>
+        Test.createTestingModule({
+          imports: [WitboostAuthModule.forRootAsync({ useFactory: () => undefined as never })],
+        })
+          .setLogger({ log() {}, error() {}, warn() {} })
+          .compile(),
       'invalid_options',
     ],
     [
