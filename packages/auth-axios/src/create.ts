@@ -6,6 +6,17 @@ import { assertAuth } from './validate.js';
 /**
  * Options of {@link createWitboostAxios}: axios defaults plus the authenticator. axios's own
  * `auth` (Basic credentials) is replaced: credentials come from `@wb/auth-core`.
+ *
+ * @example
+ * ```ts
+ * import { createWitboostAuth } from '@wb/auth-core';
+ * import { createWitboostAxios, type WitboostAxiosOptions } from '@wb/auth-axios';
+ * const options: WitboostAxiosOptions = {
+ *   auth: createWitboostAuth({ baseUrl: 'https://witboost.example.com' }),
+ *   timeout: 10_000,
+ * };
+ * const client = createWitboostAxios(options);
+ * ```
  */
 export interface WitboostAxiosOptions extends Omit<CreateAxiosDefaults, 'auth'> {
   /** The authenticator, from `createWitboostAuth` in `@wb/auth-core`. Required. */

@@ -1,6 +1,14 @@
 import type { JSONWebKeySet } from 'jose';
 
-/** Options of {@link startWitboostMock}. */
+/**
+ * Options of {@link startWitboostMock}.
+ *
+ * @example
+ * ```ts
+ * import { startWitboostMock } from '@wb/witboost-mock';
+ * const wb = await startWitboostMock({ port: 0, basicAuth: true, defaultDurationSeconds: 60 });
+ * ```
+ */
 export interface WitboostMockOptions {
   /**
    * TCP port to listen on; `0` picks any free port (read it back from `url`).
@@ -30,7 +38,15 @@ export interface WitboostMockOptions {
   issuer?: string;
 }
 
-/** Options of {@link WitboostMock.issueAccessToken}. */
+/**
+ * Options of {@link WitboostMock.issueAccessToken}.
+ *
+ * @example
+ * ```ts
+ * import { startWitboostMock } from '@wb/witboost-mock';
+ * const token = wb.issueAccessToken({ subject: 'user:alice', expiresInSeconds: 3600 });
+ * ```
+ */
 export interface IssueAccessTokenOptions {
   /**
    * Lifetime of the access token in seconds; omit for a token that never expires.
@@ -45,7 +61,15 @@ export interface IssueAccessTokenOptions {
   subject?: string;
 }
 
-/** What {@link WitboostMockFaults.failNextExchanges} answers with. */
+/**
+ * What {@link WitboostMockFaults.failNextExchanges} answers with.
+ *
+ * @example
+ * ```ts
+ * import { startWitboostMock } from '@wb/witboost-mock';
+ * wb.faults.failNextExchanges(2, { status: 429, retryAfterSeconds: 1 });
+ * ```
+ */
 export interface ExchangeFailure {
   /** HTTP status to answer with, e.g. 429 or 503. */
   status: number;
@@ -60,7 +84,18 @@ export interface ExchangeFailure {
   headers?: Record<string, string>;
 }
 
-/** Fault injection knobs; every call takes effect on the next request. */
+/**
+ * Fault injection knobs; every call takes effect on the next request.
+ *
+ * @example
+ * ```ts
+ * import { startWitboostMock } from '@wb/witboost-mock';
+ * wb.faults.setExchangeLatency(200);
+ * wb.faults.dropNextExchanges(1);
+ * wb.faults.setClockSkew(-3 * 3600);
+ * wb.faults.reset();
+ * ```
+ */
 export interface WitboostMockFaults {
   /**
    * Answer the next `count` exchange requests with an error instead of a JWT. Queued after any
@@ -95,7 +130,15 @@ export interface WitboostMockFaults {
   reset(): void;
 }
 
-/** Counters of the exchange endpoint. */
+/**
+ * Counters of the exchange endpoint.
+ *
+ * @example
+ * ```ts
+ * import { startWitboostMock } from '@wb/witboost-mock';
+ * const { total, byScope } = wb.stats.exchanges;
+ * ```
+ */
 export interface ExchangeStats {
   /** Requests received by the exchange endpoint, whatever their outcome. */
   total: number;
@@ -109,7 +152,15 @@ export interface ExchangeStats {
   byAccessToken: Record<string, number>;
 }
 
-/** Counters of the protected sample endpoints (catalog, governance). */
+/**
+ * Counters of the protected sample endpoints (catalog, governance).
+ *
+ * @example
+ * ```ts
+ * import { startWitboostMock } from '@wb/witboost-mock';
+ * const { ok, unauthorized, forbidden } = wb.stats.protectedRequests;
+ * ```
+ */
 export interface ProtectedRequestStats {
   total: number;
   /** Answered 2xx. */
@@ -124,13 +175,31 @@ export interface ProtectedRequestStats {
   byStatus: Record<string, number>;
 }
 
-/** A snapshot of the emulator's counters. */
+/**
+ * A snapshot of the emulator's counters.
+ *
+ * @example
+ * ```ts
+ * import { startWitboostMock } from '@wb/witboost-mock';
+ * const before = wb.stats.exchanges.total;
+ * await callWitboost();
+ * expect(wb.stats.exchanges.total - before).toBe(1);
+ * ```
+ */
 export interface WitboostMockStats {
   exchanges: ExchangeStats;
   protectedRequests: ProtectedRequestStats;
 }
 
-/** One request seen by the emulator, without any secret. */
+/**
+ * One request seen by the emulator, without any secret.
+ *
+ * @example
+ * ```ts
+ * import { startWitboostMock } from '@wb/witboost-mock';
+ * expect(wb.lastRequests.at(-1)).toMatchObject({ authScheme: 'Bearer', status: 200 });
+ * ```
+ */
 export interface RecordedRequest {
   method: string;
   /** Path without query string. */
@@ -143,7 +212,17 @@ export interface RecordedRequest {
   status: number | null;
 }
 
-/** A running emulator, returned by {@link startWitboostMock}. */
+/**
+ * A running emulator, returned by {@link startWitboostMock}.
+ *
+ * @example
+ * ```ts
+ * import { startWitboostMock } from '@wb/witboost-mock';
+ * await using wb = await startWitboostMock({ port: 0 });
+ * const accessToken = wb.issueAccessToken();
+ * console.log(wb.url, wb.stats.exchanges.total);
+ * ```
+ */
 export interface WitboostMock {
   /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
   readonly url: string;
