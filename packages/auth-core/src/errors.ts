@@ -1,6 +1,14 @@
 import type { Principal, WitboostAuthErrorCode } from './types.js';
 
-/** Extra facts an error can carry. */
+/**
+ * Extra facts an error can carry.
+ *
+ * @example
+ * ```ts
+ * import { WitboostAuthError } from '@wb/auth-core';
+ * throw new WitboostAuthError('rate_limited', 'slow down', { status: 429, retryAfterMs: 1_000 });
+ * ```
+ */
 export interface WitboostAuthErrorOptions {
   /** HTTP status of the exchange answer, when there was one. */
   status?: number;

@@ -3,10 +3,27 @@
  * NestJS) are written against: change it only with them in mind.
  */
 
-/** How credentials are presented to Witboost. */
+/**
+ * How credentials are presented to Witboost.
+ *
+ * @example
+ * ```ts
+ * import { createWitboostAuth } from '@wb/auth-core';
+ * createWitboostAuth({ baseUrl: 'https://witboost.example.com', mode: 'basic' });
+ * ```
+ */
 export type AuthMode = 'bearer' | 'basic';
 
-/** The scope that the Computational Governance API requires in a JWT. */
+/**
+ * The scope that the Computational Governance API requires in a JWT.
+ *
+ * @example
+ * ```ts
+ * import type { ComputationalGovernanceScope } from '@wb/auth-core';
+ * const scope: ComputationalGovernanceScope = 'service:computational-governance';
+ * const jwt = await auth.getToken({ scope });
+ * ```
+ */
 export type ComputationalGovernanceScope = 'service:computational-governance';
 
 /**
@@ -31,7 +48,18 @@ export interface AccessTokenSource {
   close?(): void | Promise<void>;
 }
 
-/** A credential-receiving origin besides `baseUrl`, e.g. a Computational Governance host. */
+/**
+ * A credential-receiving origin besides `baseUrl`, e.g. a Computational Governance host.
+ *
+ * @example
+ * ```ts
+ * import { createWitboostAuth } from '@wb/auth-core';
+ * createWitboostAuth({
+ *   baseUrl: 'https://witboost.example.com',
+ *   origins: [{ url: 'https://wcg.example.com', scope: 'service:computational-governance' }],
+ * });
+ * ```
+ */
 export interface ExtraOrigin {
   /** Absolute URL; only its origin (scheme, host, port) is used. */
   url: string | URL;
@@ -42,7 +70,18 @@ export interface ExtraOrigin {
   scope?: string;
 }
 
-/** Maps a path prefix on a credential-receiving origin to the scope its JWT needs. */
+/**
+ * Maps a path prefix on a credential-receiving origin to the scope its JWT needs.
+ *
+ * @example
+ * ```ts
+ * import { createWitboostAuth } from '@wb/auth-core';
+ * createWitboostAuth({
+ *   baseUrl: 'https://witboost.example.com',
+ *   scopes: [{ pathPrefix: '/api/reports', scope: 'service:reports' }],
+ * });
+ * ```
+ */
 export interface ScopeRule {
   /** Path prefix, matched on segment boundaries, e.g. `/api/computational-governance`. */
   pathPrefix: string;
@@ -52,7 +91,16 @@ export interface ScopeRule {
   origin?: string | URL;
 }
 
-/** Pino-compatible logger subset. Every line is free of secrets. */
+/**
+ * Pino-compatible logger subset. Every line is free of secrets.
+ *
+ * @example
+ * ```ts
+ * import { createWitboostAuth } from '@wb/auth-core';
+ * import pino from 'pino';
+ * createWitboostAuth({ baseUrl: 'https://witboost.example.com', logger: pino() });
+ * ```
+ */
 export interface WitboostLogger {
   debug(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
@@ -60,7 +108,18 @@ export interface WitboostLogger {
   error(obj: object, msg?: string): void;
 }
 
-/** Refresh and retry tuning. Defaults suit tokens from 5 seconds to hours. */
+/**
+ * Refresh and retry tuning. Defaults suit tokens from 5 seconds to hours.
+ *
+ * @example
+ * ```ts
+ * import { createWitboostAuth } from '@wb/auth-core';
+ * createWitboostAuth({
+ *   baseUrl: 'https://witboost.example.com',
+ *   refresh: { refreshAtRatio: 0.5, jitterRatio: 0.2, exchangeTimeoutMs: 5_000 },
+ * });
+ * ```
+ */
 export interface RefreshOptions {
   /**
    * Fraction of the JWT lifetime after which a background refresh starts.
@@ -101,10 +160,31 @@ export interface RefreshOptions {
   rejectionCooldownMs?: number;
 }
 
-/** Identity an instance acts for; errors carry it so edges can map a rejected caller token to 401. */
+/**
+ * Identity an instance acts for; errors carry it so edges can map a rejected caller token to 401.
+ *
+ * @example
+ * ```ts
+ * import { isWitboostAuthError } from '@wb/auth-core';
+ * if (isWitboostAuthError(error) && error.principal === 'caller') respondUnauthorized();
+ * ```
+ */
 export type Principal = 'service' | 'caller';
 
-/** Options of {@link createWitboostAuth}. */
+/**
+ * Options of {@link createWitboostAuth}.
+ *
+ * @example
+ * ```ts
+ * import { createWitboostAuth } from '@wb/auth-core';
+ * const auth = createWitboostAuth({
+ *   baseUrl: 'https://witboost.example.com',
+ *   accessToken: process.env.WITBOOST_ACCESS_TOKEN,
+ *   durationSeconds: 600,
+ *   keepWarm: true,
+ * });
+ * ```
+ */
 export interface WitboostAuthOptions {
   /** Witboost origin that receives credentials, e.g. `https://witboost.example.com`. Required. */
   baseUrl: string | URL;
@@ -146,7 +226,20 @@ export interface WitboostAuthOptions {
   principal?: Principal;
 }
 
-/** Events emitted through `onEvent`. None carries a token. */
+/**
+ * Events emitted through `onEvent`. None carries a token.
+ *
+ * @example
+ * ```ts
+ * import { createWitboostAuth } from '@wb/auth-core';
+ * createWitboostAuth({
+ *   baseUrl: 'https://witboost.example.com',
+ *   onEvent: (event) => {
+ *     if (event.type === 'exchange_failed') metrics.increment(`witboost.${event.code}`);
+ *   },
+ * });
+ * ```
+ */
 export type WitboostAuthEvent =
   | {
       type: 'exchange';
@@ -171,7 +264,15 @@ export type WitboostAuthEvent =
   | { type: 'replay_after_401'; url: string; method: string }
   | { type: 'token_source_changed'; source: string };
 
-/** Every error code a {@link WitboostAuthError} can carry. */
+/**
+ * Every error code a {@link WitboostAuthError} can carry.
+ *
+ * @example
+ * ```ts
+ * import { isWitboostAuthError } from '@wb/auth-core';
+ * if (isWitboostAuthError(error) && error.code === 'rate_limited') await sleep(error.retryAfterMs ?? 1000);
+ * ```
+ */
 export type WitboostAuthErrorCode =
   /** A constructor or function option is invalid. */
   | 'invalid_options'
@@ -202,7 +303,18 @@ export type WitboostAuthErrorCode =
   /** The instance was closed. */
   | 'closed';
 
-/** Options of {@link WitboostAuth.getToken}. */
+/**
+ * Options of {@link WitboostAuth.getToken}.
+ *
+ * @example
+ * ```ts
+ * import { createWitboostAuth } from '@wb/auth-core';
+ * const jwt = await auth.getToken({
+ *   scope: 'service:computational-governance',
+ *   signal: AbortSignal.timeout(2_000),
+ * });
+ * ```
+ */
 export interface GetTokenOptions {
   /** Space-separated scopes; the default JWT (no scope) when omitted. */
   scope?: string;
@@ -213,6 +325,14 @@ export interface GetTokenOptions {
 /**
  * A Witboost authenticator. Create with {@link createWitboostAuth}; all methods are safe to call
  * concurrently. Holds no timer that keeps the process alive.
+ *
+ * @example
+ * ```ts
+ * import { createWitboostAuth } from '@wb/auth-core';
+ * await using auth = createWitboostAuth({ baseUrl: 'https://witboost.example.com' });
+ * const header = await auth.authorizationFor('/api/catalog/entities'); // 'Bearer …'
+ * const res = await auth.fetch('/api/catalog/entities');
+ * ```
  */
 export interface WitboostAuth {
   /** Normalised base URL (origin + path, no trailing slash), for building clients. */
@@ -241,7 +361,17 @@ export interface WitboostAuth {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** What the Express/Koa middleware hands to a request: one identity's authenticated client. */
+/**
+ * What the Express/Koa middleware hands to a request: one identity's authenticated client.
+ *
+ * @example
+ * ```ts
+ * import type { WitboostRequestContext } from '@wb/auth-core';
+ * async function listEntities(witboost: WitboostRequestContext) {
+ *   return (await witboost.fetch('/api/catalog/entities')).json();
+ * }
+ * ```
+ */
 export interface WitboostRequestContext {
   readonly auth: WitboostAuth;
   fetch: WitboostAuth['fetch'];
@@ -249,7 +379,15 @@ export interface WitboostRequestContext {
   authorizationFor: WitboostAuth['authorizationFor'];
 }
 
-/** Options of {@link createIdentityPool}. */
+/**
+ * Options of {@link createIdentityPool}.
+ *
+ * @example
+ * ```ts
+ * import { createIdentityPool } from '@wb/auth-core';
+ * const pool = createIdentityPool(auth, { maxIdentities: 500, idleTimeoutMs: 5 * 60_000 });
+ * ```
+ */
 export interface IdentityPoolOptions {
   /** Most caller identities kept at once; the least recently used is closed beyond it. @default 1000 */
   maxIdentities?: number;
@@ -262,6 +400,13 @@ export interface IdentityPoolOptions {
 /**
  * Service identity plus a bounded, hash-keyed cache of caller identities (on-behalf-of).
  * Shared by the Express and Koa middlewares.
+ *
+ * @example
+ * ```ts
+ * import { createIdentityPool } from '@wb/auth-core';
+ * const pool = createIdentityPool(auth);
+ * const res = await pool.contextFor(callerPat).fetch('/api/catalog/entities');
+ * ```
  */
 export interface IdentityPool {
   /**
@@ -276,7 +421,18 @@ export interface IdentityPool {
   close(): Promise<void>;
 }
 
-/** An HTTP answer for an error reaching an edge (Express/Koa/Nest error mappers). */
+/**
+ * An HTTP answer for an error reaching an edge (Express/Koa/Nest error mappers).
+ *
+ * @example
+ * ```ts
+ * import { isWitboostAuthError, toHttpProblem } from '@wb/auth-core';
+ * if (isWitboostAuthError(error)) {
+ *   const { status, headers, body } = toHttpProblem(error);
+ *   res.writeHead(status, headers).end(JSON.stringify(body));
+ * }
+ * ```
+ */
 export interface HttpProblem {
   status: number;
   headers: Record<string, string>;

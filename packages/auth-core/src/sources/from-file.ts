@@ -4,7 +4,18 @@ import { WitboostAuthError } from '../errors.js';
 import type { AccessTokenSource } from '../types.js';
 import { describe } from './token-checks.js';
 
-/** Options of {@link fromFile}. */
+/**
+ * Options of {@link fromFile}.
+ *
+ * @example
+ * ```ts
+ * import { createWitboostAuth, fromFile } from '@wb/auth-core';
+ * createWitboostAuth({
+ *   baseUrl: 'https://witboost.example.com',
+ *   accessToken: fromFile('/var/run/secrets/witboost/token', { checkIntervalMs: 5_000 }),
+ * });
+ * ```
+ */
 export interface FromFileOptions {
   /**
    * Least time between two checks of the file for a change. Checks happen only inside

@@ -2,7 +2,18 @@ import { WitboostAuthError } from '../errors.js';
 import type { AccessTokenSource } from '../types.js';
 import { checkSourceValue, wrapSourceError } from './token-checks.js';
 
-/** Options of {@link fromFunction}. */
+/**
+ * Options of {@link fromFunction}.
+ *
+ * @example
+ * ```ts
+ * import { fromFunction } from '@wb/auth-core';
+ * const source = fromFunction(() => vault.read('witboost/ci'), {
+ *   description: 'vault witboost/ci',
+ *   cacheMs: 60_000,
+ * });
+ * ```
+ */
 export interface FromFunctionOptions {
   /**
    * Names the source in error messages, e.g. `vault secret witboost/ci`. Never the token.
