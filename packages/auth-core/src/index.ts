@@ -8,6 +8,13 @@ export { toHttpProblem } from './http-problem.js';
 export { createIdentityPool } from './identity-pool.js';
 export type { JwtClaims } from './jwt-claims.js';
 export { redactSecrets, redactToken } from './redact.js';
+export type {
+  CallerIdentityOptions,
+  RequestIdentities,
+  RequestIdentitiesAdapter,
+  RequestIdentitiesOptions,
+} from './request-identities.js';
+export { createRequestIdentities } from './request-identities.js';
 export { fromEnv } from './sources/from-env.js';
 export type { FromFileOptions } from './sources/from-file.js';
 export { fromFile } from './sources/from-file.js';

@@ -1,7 +1,6 @@
-import { createIdentityPool, createWitboostAuth, type IdentityPool } from '@wb/auth-core';
+import { createRequestIdentities } from '@wb/auth-core';
 import type { NextFunction, Request, Response } from 'express';
 import type { WitboostExpressOptions } from './options.js';
-import { validateExpressOptions } from './validate-options.js';
 import './augment.js';
 
 /**
@@ -59,39 +58,14 @@ export interface WitboostExpressMiddleware {
  * ```
  */
 export function witboostAuth(options: WitboostExpressOptions): WitboostExpressMiddleware {
-  validateExpressOptions(options);
-  const { identity, maxIdentities, identityIdleTimeoutMs, maxAccessTokenLength, ...authOptions } =
-    options;
-  const owned = authOptions.auth === undefined;
-  const auth = authOptions.auth === undefined ? createWitboostAuth(authOptions) : authOptions.auth;
-  let pool: IdentityPool;
-  try {
-    pool = createIdentityPool(auth, {
-      maxIdentities,
-      idleTimeoutMs: identityIdleTimeoutMs,
-      maxAccessTokenLength,
-    });
-  } catch (error) {
-    // A bad pool option must not leave behind the instance this call just created.
-    if (owned) void auth.close().catch(() => undefined);
-    throw error;
-  }
-  let closing: Promise<void> | undefined;
-  const closeAll = async (): Promise<void> => {
-    try {
-      await pool.close();
-    } finally {
-      if (owned) await auth.close();
-    }
-  };
-
+  const identities = createRequestIdentities(options, { name: '@wb/auth-express' });
   const middleware = function witboostAuthMiddleware(
     req: Request,
     _res: Response,
     next: NextFunction,
   ): void {
     try {
-      req.witboost = pool.contextFor(identity?.(req));
+      req.witboost = identities.contextFor(req);
     } catch (error) {
       next(error);
       return;
@@ -99,7 +73,7 @@ export function witboostAuth(options: WitboostExpressOptions): WitboostExpressMi
     next();
   };
   return Object.defineProperties(middleware, {
-    close: { value: (): Promise<void> => (closing ??= closeAll()) },
-    identities: { get: () => pool.size, enumerable: true },
+    close: { value: identities.close },
+    identities: { get: () => identities.identities, enumerable: true },
   }) as WitboostExpressMiddleware;
 }

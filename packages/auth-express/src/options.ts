@@ -1,4 +1,4 @@
-import type { WitboostAuth, WitboostAuthOptions } from '@wb/auth-core';
+import type { CallerIdentityOptions, RequestIdentitiesOptions } from '@wb/auth-core';
 import type { Request } from 'express';
 
 /**
@@ -14,30 +14,7 @@ import type { Request } from 'express';
  * };
  * ```
  */
-export interface WitboostExpressIdentityOptions {
-  /**
-   * Returns the access token (e.g. a PAT the caller sent in a header) to act on behalf of the
-   * caller, or `undefined` to use the service identity. Called once per request; must not read
-   * the body.
-   * @default () => undefined (every request uses the service identity)
-   */
-  identity?: (req: Request) => string | undefined;
-  /**
-   * Most caller identities kept at once; the least recently used one is closed beyond it.
-   * @default 1000
-   */
-  maxIdentities?: number;
-  /**
-   * A caller identity unused for this long is closed.
-   * @default 600_000 (10 minutes)
-   */
-  identityIdleTimeoutMs?: number;
-  /**
-   * Longest caller access token accepted; longer ones are rejected before any exchange.
-   * @default 4096
-   */
-  maxAccessTokenLength?: number;
-}
+export interface WitboostExpressIdentityOptions extends CallerIdentityOptions<Request> {}
 
 /**
  * Options of {@link witboostAuth}: either an existing `WitboostAuth` (`{ auth }`, which the
@@ -51,8 +28,4 @@ export interface WitboostExpressIdentityOptions {
  * const owned: WitboostExpressOptions = { baseUrl: 'https://witboost.example.com' }; // `close()` does
  * ```
  */
-export type WitboostExpressOptions = (
-  | { /** The service identity's authenticator. */ auth: WitboostAuth }
-  | (WitboostAuthOptions & { auth?: never })
-) &
-  WitboostExpressIdentityOptions;
+export type WitboostExpressOptions = RequestIdentitiesOptions<Request>;

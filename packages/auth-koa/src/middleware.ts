@@ -1,7 +1,6 @@
-import { createIdentityPool, createWitboostAuth, type IdentityPool } from '@wb/auth-core';
+import { createRequestIdentities } from '@wb/auth-core';
 import type { Context, Next } from 'koa';
 import type { WitboostKoaOptions } from './options.js';
-import { validateKoaOptions } from './validate-options.js';
 import './augment.js';
 
 /**
@@ -58,38 +57,13 @@ export interface WitboostKoaMiddleware {
  * ```
  */
 export function witboostAuth(options: WitboostKoaOptions): WitboostKoaMiddleware {
-  validateKoaOptions(options);
-  const { identity, maxIdentities, identityIdleTimeoutMs, maxAccessTokenLength, ...authOptions } =
-    options;
-  const owned = authOptions.auth === undefined;
-  const auth = authOptions.auth === undefined ? createWitboostAuth(authOptions) : authOptions.auth;
-  let pool: IdentityPool;
-  try {
-    pool = createIdentityPool(auth, {
-      maxIdentities,
-      idleTimeoutMs: identityIdleTimeoutMs,
-      maxAccessTokenLength,
-    });
-  } catch (error) {
-    // A bad pool option must not leave behind the instance this call just created.
-    if (owned) void auth.close().catch(() => undefined);
-    throw error;
-  }
-  let closing: Promise<void> | undefined;
-  const closeAll = async (): Promise<void> => {
-    try {
-      await pool.close();
-    } finally {
-      if (owned) await auth.close();
-    }
-  };
-
+  const identities = createRequestIdentities(options, { name: '@wb/auth-koa', requestName: 'ctx' });
   const middleware = async function witboostAuthMiddleware(ctx: Context, next: Next) {
-    ctx.state.witboost = pool.contextFor(identity?.(ctx));
+    ctx.state.witboost = identities.contextFor(ctx);
     await next();
   };
   return Object.defineProperties(middleware, {
-    close: { value: (): Promise<void> => (closing ??= closeAll()) },
-    identities: { get: () => pool.size, enumerable: true },
+    close: { value: identities.close },
+    identities: { get: () => identities.identities, enumerable: true },
   }) as WitboostKoaMiddleware;
 }
