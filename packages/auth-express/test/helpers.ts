@@ -1,8 +1,7 @@
-import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createWitboostAuth, type WitboostAuth } from '@wb/auth-core';
-import express5 from 'express';
+import type { WitboostExpressMiddleware } from '@wb/auth-express';
+import { witboostAuth, witboostErrorHandler } from '@wb/auth-express';
+import { listen, type MiddlewareHarness } from '@wb/middleware-contract';
+import express5, { type Request } from 'express';
 import express4 from 'express4';
 
 /**
@@ -14,61 +13,39 @@ export const expressMajors = [
   { major: 'express 4', express: express4 as unknown as typeof express5 },
 ] as const;
 
-export interface Listening {
-  url: string;
-  close(): Promise<void>;
-}
-
-/** Listens on 127.0.0.1, a free port; `close()` also ends keep-alive connections. */
-export async function listen(handler: Parameters<typeof createServer>[1]): Promise<Listening> {
-  const server: Server = createServer(handler);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
-}
-
-/** A server on another origin that records the headers it receives. */
-export async function foreignServer(): Promise<Listening & { seen: IncomingHttpHeaders[] }> {
-  const seen: IncomingHttpHeaders[] = [];
-  const server = await listen((req, res) => {
-    seen.push(req.headers);
-    res.setHeader('content-type', 'application/json');
-    res.end('{"foreign":true}');
-  });
-  return { ...server, seen };
-}
-
 /**
- * A service `WitboostAuth` that counts its live caller instances (created by `withAccessToken`,
- * not yet closed): proves evicted identities are closed, not just forgotten.
+ * The middleware contract under one Express major: `req.witboost`, JSON bodies by
+ * `express.json()`, Witboost errors answered by `witboostErrorHandler()`.
  */
-export function countingAuth(
-  baseUrl: string,
-  accessToken: string,
-): { auth: WitboostAuth; open: () => number } {
-  const auth = createWitboostAuth({ baseUrl, accessToken });
-  let open = 0;
-  const counting: WitboostAuth = {
-    ...auth,
-    withAccessToken(token, principal) {
-      const caller = auth.withAccessToken(token, principal);
-      open++;
-      let closed = false;
-      const close = () => {
-        if (!closed) open--;
-        closed = true;
-        return caller.close();
-      };
-      return { ...caller, close, [Symbol.asyncDispose]: close };
+export function expressHarness(
+  major: string,
+  express: typeof express5,
+): MiddlewareHarness<Request, WitboostExpressMiddleware> {
+  return {
+    major,
+    packageName: '@wb/auth-express',
+    contextName: 'req.witboost',
+    witboostAuth,
+    identityFromHeader: (header) => (req) => req.get(header),
+    serve(middleware, routes) {
+      const app = express();
+      app.use(middleware);
+      for (const { method, path, handler } of routes) {
+        const register = method === 'GET' ? app.get.bind(app) : app.post.bind(app);
+        // Express 4 does not forward rejected promises: hand them to `next` ourselves.
+        register(path, express.json(), (req, res, next) => {
+          handler(req.witboost, {
+            headers: req.headers,
+            body: method === 'POST' ? req.body : undefined,
+          })
+            .then(({ status = 200, body }) => {
+              res.status(status).json(body);
+            })
+            .catch(next);
+        });
+      }
+      app.use(witboostErrorHandler());
+      return listen(app);
     },
   };
-  return { auth: counting, open: () => open };
 }

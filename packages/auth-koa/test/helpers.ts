@@ -1,8 +1,7 @@
-import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createWitboostAuth, type WitboostAuth } from '@wb/auth-core';
-import Koa3 from 'koa';
+import type { WitboostKoaMiddleware } from '@wb/auth-koa';
+import { witboostAuth, witboostErrorMapper } from '@wb/auth-koa';
+import { CALLER_HEADER, listen, type MiddlewareHarness } from '@wb/middleware-contract';
+import Koa3, { type Context } from 'koa';
 import Koa2 from 'koa2';
 
 /**
@@ -14,37 +13,19 @@ export const koaMajors = [
   { major: 'koa 2', Koa: Koa2 as unknown as typeof Koa3 },
 ] as const;
 
-export interface Listening {
-  url: string;
-  close(): Promise<void>;
-}
-
-/** Listens on 127.0.0.1, a free port; `close()` also ends keep-alive connections. */
-export async function listen(handler: Parameters<typeof createServer>[1]): Promise<Listening> {
-  const server: Server = createServer(handler);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+/**
+ * Reads a request header as a caller's access token: present (even blank) means the caller,
+ * absent the service. Not `ctx.get()`, which reads an absent header as `''`, a blank token.
+ */
+function headerToken(header: string): (ctx: Context) => string | undefined {
+  return (ctx) => {
+    const value = ctx.headers[header];
+    return typeof value === 'string' ? value : undefined;
   };
 }
 
-/** A server on another origin that records the headers it receives. */
-export async function foreignServer(): Promise<Listening & { seen: IncomingHttpHeaders[] }> {
-  const seen: IncomingHttpHeaders[] = [];
-  const server = await listen((req, res) => {
-    seen.push(req.headers);
-    res.setHeader('content-type', 'application/json');
-    res.end('{"foreign":true}');
-  });
-  return { ...server, seen };
-}
+/** The caller's access token when the header is present (even blank), else the service. */
+export const callerToken = headerToken(CALLER_HEADER);
 
 /** Reads a JSON request body (tests need no body-parser dependency). */
 export async function readJson(req: AsyncIterable<Uint8Array>): Promise<unknown> {
@@ -54,28 +35,33 @@ export async function readJson(req: AsyncIterable<Uint8Array>): Promise<unknown>
 }
 
 /**
- * A service `WitboostAuth` that counts its live caller instances (created by `withAccessToken`,
- * not yet closed): proves evicted identities are closed, not just forgotten.
+ * The middleware contract under one Koa major: `ctx.state.witboost`, errors mapped by
+ * `witboostErrorMapper()` registered first, JSON bodies read by hand.
  */
-export function countingAuth(
-  baseUrl: string,
-  accessToken: string,
-): { auth: WitboostAuth; open: () => number } {
-  const auth = createWitboostAuth({ baseUrl, accessToken });
-  let open = 0;
-  const counting: WitboostAuth = {
-    ...auth,
-    withAccessToken(token, principal) {
-      const caller = auth.withAccessToken(token, principal);
-      open++;
-      let closed = false;
-      const close = () => {
-        if (!closed) open--;
-        closed = true;
-        return caller.close();
-      };
-      return { ...caller, close, [Symbol.asyncDispose]: close };
+export function koaHarness(
+  major: string,
+  Koa: typeof Koa3,
+): MiddlewareHarness<Context, WitboostKoaMiddleware> {
+  return {
+    major,
+    packageName: '@wb/auth-koa',
+    contextName: 'ctx.state.witboost',
+    witboostAuth,
+    identityFromHeader: headerToken,
+    serve(middleware, routes) {
+      const app = new Koa();
+      app.silent = true;
+      app.use(witboostErrorMapper());
+      app.use(middleware);
+      app.use(async (ctx, next) => {
+        const route = routes.find((r) => r.method === ctx.method && r.path === ctx.path);
+        if (route === undefined) return next();
+        const body = route.method === 'POST' ? await readJson(ctx.req) : undefined;
+        const answer = await route.handler(ctx.state.witboost, { headers: ctx.headers, body });
+        ctx.status = answer.status ?? 200;
+        ctx.body = answer.body;
+      });
+      return listen(app.callback());
     },
   };
-  return { auth: counting, open: () => open };
 }
