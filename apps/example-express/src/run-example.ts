@@ -1,40 +1,26 @@
-import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { CALLER_TOKEN_HEADER, createExampleApp, type DataProductSummary } from './app.js';
+import {
+  type ExampleDefinition,
+  type ExampleRunOptions,
+  type ExampleRunResult,
+  runExample,
+} from '@wb/example-support';
+import { CALLER_TOKEN_HEADER, createExampleApp } from './app.js';
+
+/** This example for the shared runner, entry point and tests of `@wb/example-support`. */
+export const expressExample: ExampleDefinition = {
+  framework: 'Express',
+  callerTokenHeader: CALLER_TOKEN_HEADER,
+  createApp(config) {
+    const { app, close } = createExampleApp(config);
+    return { listener: app, close };
+  },
+};
 
 /** Options of {@link runExpressExample}. */
-export interface ExpressExampleOptions {
-  /** Witboost base URL, e.g. `https://witboost.example.com` or the emulator's `wb.url`. */
-  baseUrl: string;
-  /** The service's access token (`wbat-…`). Never printed. */
-  accessToken: string;
-  /**
-   * Returns a caller's access token (a PAT) for the on-behalf-of route; that part is skipped when
-   * omitted. With the emulator: `() => wb.issueAccessToken({ subject: 'user:alice' })`.
-   */
-  issueCallerToken?: () => string | Promise<string>;
-  /** Where the readable report goes, one line per call. @default console.log */
-  log?: (line: string) => void;
-  /** Computational Governance policy each data product is validated against. @default 'require-owner' */
-  policy?: string;
-}
+export type ExpressExampleOptions = ExampleRunOptions;
 
 /** What {@link runExpressExample} did, for the demo and the tests. */
-export interface ExpressExampleResult {
-  /** HTTP requests made to the Express app's own routes. */
-  requests: number;
-  /** Token exchanges the app made (service and callers), by scope (`'(none)'` for the default JWT). */
-  exchanges: Record<string, number>;
-  /** Names of the data products `GET /data-products` returned. */
-  dataProducts: string[];
-  /** Verdict per data product under `policy`. */
-  verdicts: Array<{ dataProduct: string; satisfiesPolicy: boolean; errors: string[] }>;
-  /** Data products `GET /me/data-products` returned for the caller; `undefined` when skipped. */
-  callerDataProducts: string[] | undefined;
-  /** Status and error code of `GET /me/data-products` with an unknown caller token. */
-  rejectedCaller: { status: number; code: string | undefined };
-}
+export type ExpressExampleResult = ExampleRunResult;
 
 /**
  * Starts the example Express app on 127.0.0.1 (any free port), calls its routes over real HTTP —
@@ -54,104 +40,6 @@ export interface ExpressExampleResult {
  * console.log(result.requests, result.exchanges);
  * ```
  */
-export async function runExpressExample(
-  options: ExpressExampleOptions,
-): Promise<ExpressExampleResult> {
-  const { baseUrl, accessToken, issueCallerToken, log = console.log } = options;
-  const policy = options.policy ?? 'require-owner';
-  const exchanges: Record<string, number> = {};
-  const countExchanges = () => Object.values(exchanges).reduce((a, b) => a + b, 0);
-  const { app, close } = createExampleApp({
-    baseUrl,
-    accessToken,
-    onEvent: (event) => {
-      if (event.type !== 'exchange') return;
-      const scope = event.scope ?? '(none)';
-      exchanges[scope] = (exchanges[scope] ?? 0) + 1;
-    },
-  });
-  const server = app.listen(0, '127.0.0.1');
-  let requests = 0;
-  try {
-    await once(server, 'listening');
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    log(`Express app listening on ${url}`);
-    const call = async (path: string, init?: RequestInit) => {
-      requests += 1;
-      const response = await fetch(`${url}${path}`, init);
-      const body: unknown = await response.json();
-      return { status: response.status, body };
-    };
-    const expectOk = <T>(path: string, answer: { status: number; body: unknown }): T => {
-      if (answer.status !== 200) {
-        throw new Error(`${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-      }
-      return answer.body as T;
-    };
-
-    const products = expectOk<DataProductSummary[]>('/data-products', await call('/data-products'));
-    log(`GET /data-products (service) -> ${products.length} data product(s)`);
-    for (const p of products) log(`  - ${p.name} (${p.title}), owner ${p.owner ?? 'none'}`);
-
-    const verdicts: ExpressExampleResult['verdicts'] = [];
-    for (const product of products) {
-      const body = { policy, resource: { name: product.name, owner: product.owner } };
-      const verdict = expectOk<{ satisfiesPolicy: boolean; errors?: string[] }>(
-        '/policies/validate',
-        await call('/policies/validate', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        }),
-      );
-      const errors = verdict.errors ?? [];
-      verdicts.push({
-        dataProduct: product.name,
-        satisfiesPolicy: verdict.satisfiesPolicy,
-        errors,
-      });
-      const outcome = verdict.satisfiesPolicy ? 'satisfies' : `violates (${errors.join('; ')})`;
-      log(`POST /policies/validate (service, CG scope) -> ${product.name} ${outcome} ${policy}`);
-    }
-
-    let callerDataProducts: string[] | undefined;
-    if (issueCallerToken === undefined) {
-      log('GET /me/data-products skipped: no caller access token');
-    } else {
-      const headers = { [CALLER_TOKEN_HEADER]: await issueCallerToken() };
-      const before = countExchanges();
-      const mine = expectOk<DataProductSummary[]>(
-        '/me/data-products',
-        await call('/me/data-products', { headers }),
-      );
-      expectOk('/me/data-products', await call('/me/data-products', { headers }));
-      callerDataProducts = mine.map((p) => p.name);
-      log(
-        `GET /me/data-products x2 (on behalf of the caller) -> ${mine.length} data product(s), ` +
-          `${countExchanges() - before} exchange for the caller`,
-      );
-    }
-
-    const unknown = `wbat-${randomBytes(27).toString('base64url').slice(0, 35)}`;
-    const rejected = await call('/me/data-products', {
-      headers: { [CALLER_TOKEN_HEADER]: unknown },
-    });
-    const code = (rejected.body as { error?: { code?: string } }).error?.code;
-    log(`GET /me/data-products with an unknown caller token -> ${rejected.status} ${code}`);
-
-    const scopes = Object.entries(exchanges).map(([scope, n]) => `${scope} x${n}`);
-    log(`Express app requests: ${requests}, token exchanges: ${scopes.join(', ') || 'none'}`);
-    return {
-      requests,
-      exchanges,
-      dataProducts: products.map((p) => p.name),
-      verdicts,
-      callerDataProducts,
-      rejectedCaller: { status: rejected.status, code },
-    };
-  } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await close();
-  }
+export function runExpressExample(options: ExpressExampleOptions): Promise<ExpressExampleResult> {
+  return runExample(expressExample, options);
 }

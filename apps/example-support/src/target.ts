@@ -24,7 +24,7 @@ export interface Target {
  * @returns the target; throws when only one of the two variables is set
  * @example
  * ```ts
- * import { resolveTarget } from './target.js';
+ * import { resolveTarget } from '@wb/example-support';
  * const target = await resolveTarget(process.env);
  * ```
  */

@@ -1,0 +1,3 @@
+export { describeExampleApp } from './app.js';
+export { describeMain } from './main.js';
+export { describeRunExample } from './run-example.js';
