@@ -1,6 +1,7 @@
 import { WitboostAuthError } from './errors.js';
 import { redactSecrets } from './redact.js';
 import type { WitboostAuthEvent } from './types.js';
+import { resolveAgainstBase } from './url-policy.js';
 
 /** What {@link createAuthFetch} needs from the token manager. */
 export interface AuthFetchDeps {
@@ -37,9 +38,10 @@ const NORMALISED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 
 /**
  * Resolves a request URL the way {@link createAuthFetch} (and `authorizationFor`) does: a string
  * that parses as an absolute URL is kept; `//host/x` is protocol-relative (another host, so no
- * credential); any other string is appended to `baseUrl`, keeping its path prefix, whether or not
- * it starts with `/` (like axios `baseURL` or ky `prefixUrl`): with `https://h/wb`, both `/api/x`
- * and `api/x` become `https://h/wb/api/x`.
+ * credential), and so is anything the WHATWG parser reads that way (`\\host/x`, `/\host/x`,
+ * leading spaces or controls, tabs and newlines inside); any other string is appended to
+ * `baseUrl`, keeping its path prefix, whether or not it starts with `/` (like axios `baseURL` or
+ * ky `prefixUrl`): with `https://h/wb`, both `/api/x` and `api/x` become `https://h/wb/api/x`.
  *
  * @param input - The request URL.
  * @param baseUrl - Origin plus optional path prefix; a trailing `/` is ignored.
@@ -55,14 +57,9 @@ const NORMALISED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 
  */
 export function resolveRequestUrl(input: string | URL, baseUrl: string): URL {
   if (input instanceof URL) return new URL(input.href);
-  if (URL.canParse(input)) return new URL(input);
-  const base = baseUrl.replace(/\/+$/, '');
-  try {
-    if (input.startsWith('//')) return new URL(input, `${base}/`);
-    return new URL(base + (input.startsWith('/') ? input : `/${input}`));
-  } catch {
-    throw new TypeError('[@wb/auth-core] fetch failed: invalid request URL');
-  }
+  const url = resolveAgainstBase(baseUrl, input);
+  if (url === undefined) throw new TypeError('[@wb/auth-core] fetch failed: invalid request URL');
+  return url;
 }
 
 /**

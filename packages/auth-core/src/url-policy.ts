@@ -44,13 +44,39 @@ export function isLoopbackHost(hostname: string): boolean {
 export function resolveUrl(baseUrl: string, input: string | URL): URL | undefined {
   if (input instanceof URL) return input;
   if (typeof input !== 'string') return undefined;
+  return resolveAgainstBase(baseUrl, input);
+}
+
+const TAB_OR_NEWLINE = /[\t\n\r]/g;
+// Two slashes of either kind start an authority for http(s), so the host is the caller's.
+const PROTOCOL_RELATIVE = /^[\\/]{2}/;
+
+/**
+ * The one resolver of request URLs (used by `authorizationFor` and `auth.fetch`): an absolute URL
+ * is kept; anything the WHATWG parser would read as protocol-relative (`//h`, `\\h`, `/\h`,
+ * ` //h`, `/\t/h`…) resolves to its own host, exactly as `new URL(input, base)` would send it;
+ * any other string is appended to the base path. Classifying a URL differently from where it is
+ * sent would hand a credential to another host.
+ */
+export function resolveAgainstBase(baseUrl: string, input: string): URL | undefined {
   if (URL.canParse(input)) return new URL(input);
+  const base = baseUrl.replace(/\/+$/, '');
+  const cleaned = stripIgnored(input);
   try {
-    if (input.startsWith('//')) return new URL(input, `${baseUrl}/`);
-    return new URL(baseUrl + (input.startsWith('/') ? input : `/${input}`));
+    if (PROTOCOL_RELATIVE.test(cleaned)) return new URL(cleaned, `${base}/`);
+    return new URL(base + (cleaned.startsWith('/') ? cleaned : `/${cleaned}`));
   } catch {
     return undefined;
   }
+}
+
+/** What the WHATWG parser ignores: C0 controls and spaces around the input, tabs and newlines in it. */
+function stripIgnored(input: string): string {
+  let start = 0;
+  let end = input.length;
+  while (start < end && input.charCodeAt(start) <= 0x20) start++;
+  while (end > start && input.charCodeAt(end - 1) <= 0x20) end--;
+  return input.slice(start, end).replace(TAB_OR_NEWLINE, '');
 }
 
 /** Whether `path` is `prefix` or below it on a segment boundary. */
