@@ -1,5 +1,15 @@
 import type { WitboostAuth } from '@wb/auth-core';
 import { type AxiosInstance, type InternalAxiosRequestConfig, isAxiosError } from 'axios';
+import { destinationOf } from './destination.js';
+import {
+  type Authorised,
+  canGuardDispatch,
+  forgetHeader,
+  guardDispatch,
+  guardTransform,
+  hideRawRequest,
+  unwrapAdapter,
+} from './dispatch.js';
 import { toAxiosError } from './errors.js';
 import { guardRedirects } from './redirect.js';
 import { assertAuth, assertInstance } from './validate.js';
@@ -15,40 +25,9 @@ function isStream(data: unknown): boolean {
   return typeof candidate.pipe === 'function' || typeof candidate.getReader === 'function';
 }
 
-const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
-
-/**
- * The URL a request goes to, joined the way axios joins `baseURL` and `url`, from the config the
- * interceptor receives (already merged with the instance defaults). `instance.getUri(config)`
- * would merge the whole config again on every request; `params` are left out because they
- * cannot change the origin or the path, and leaving them out keeps core's per-URL cache hot.
- */
-function fullUrlOf(config: InternalAxiosRequestConfig): string | undefined {
-  const url = config.url ?? '';
-  const base = config.baseURL;
-  const relative = !ABSOLUTE_URL.test(url);
-  if (base && (relative || config.allowAbsoluteUrls === false)) {
-    return url ? `${base.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}` : base;
-  }
-  return relative ? undefined : url;
-}
-
 /** Where the response came from after redirects (Node http adapter), else `undefined`. */
 function finalUrlOf(request: unknown): unknown {
   return (request as { res?: { responseUrl?: unknown } } | undefined)?.res?.responseUrl;
-}
-
-/**
- * The Node `ClientRequest` on an error keeps the raw header lines it sent, our JWT among them:
- * made non-enumerable, it stays readable (`error.request`) but `console.error(error)`,
- * `util.inspect` and `JSON.stringify` no longer print it.
- */
-function hideRawRequest(error: { request?: unknown; response?: { request?: unknown } }): void {
-  for (const holder of [error, error.response]) {
-    if (holder !== undefined && Object.hasOwn(holder, 'request')) {
-      Object.defineProperty(holder, 'request', { enumerable: false });
-    }
-  }
 }
 
 /**
@@ -78,12 +57,15 @@ function hideRawRequest(error: { request?: unknown; response?: { request?: unkno
 export function attachWitboostAuth(instance: AxiosInstance, auth: WitboostAuth): () => void {
   assertInstance(instance);
   assertAuth(auth, 'attachWitboostAuth');
-  // The header each request got from us; a WeakMap keeps it out of `error.toJSON()`.
-  const authorised = new WeakMap<InternalAxiosRequestConfig, string>();
+  // Requests that failed with our header, by error (WeakMaps keep it out of `error.toJSON()`).
+  const failed = new WeakMap<object, Authorised>();
+  // Fallback for named adapters on axios < 1.5 (no dispatch guard): by config.
+  const pending = new WeakMap<InternalAxiosRequestConfig, Authorised>();
 
   const requestId = instance.interceptors.request.use(async function witboostAuthorize(config) {
+    config.adapter = unwrapAdapter(config.adapter);
     if (config.headers.has('Authorization')) return config;
-    const url = fullUrlOf(config);
+    const url = destinationOf(config);
     // A relative URL here has no baseURL: axios would not send it to Witboost.
     if (url === undefined) return config;
     const signal = config.signal instanceof AbortSignal ? { signal: config.signal } : undefined;
@@ -96,7 +78,15 @@ export function attachWitboostAuth(instance: AxiosInstance, auth: WitboostAuth):
     if (header === undefined) return config;
     config.headers.set('Authorization', header);
     config.beforeRedirect = guardRedirects(auth, url, config.beforeRedirect);
-    authorised.set(config, header);
+    // Request interceptors added before ours run after it and may still move the request
+    // elsewhere: the destination is checked again when the request is dispatched.
+    const authorised: Authorised = { url, header };
+    if (canGuardDispatch(config)) {
+      config.adapter = guardDispatch(config.adapter, authorised, failed);
+    } else {
+      config.transformRequest = guardTransform(config.transformRequest, authorised);
+      pending.set(config, authorised);
+    }
     return config;
   });
 
@@ -105,18 +95,24 @@ export function attachWitboostAuth(instance: AxiosInstance, auth: WitboostAuth):
     async function witboostReplayOn401(error: unknown) {
       if (!isAxiosError(error) || !error.config) throw error;
       const config: Config = error.config;
-      const header = authorised.get(config);
-      // A later interceptor of the caller may have replaced our header: then it is not ours.
-      if (header === undefined || config.headers.get('Authorization') !== header) throw error;
-      // A failed request keeps its config; without our JWT in it, a logged error holds no
-      // credential and a retry by another interceptor asks core for a fresh one.
-      config.headers.delete('Authorization');
-      hideRawRequest(error);
+      let sent = failed.get(error);
+      const fallback = pending.get(config);
+      // On the fallback, a later interceptor of the caller may have replaced our header.
+      if (
+        sent === undefined &&
+        fallback !== undefined &&
+        config.headers.get('Authorization') === fallback.header
+      ) {
+        sent = fallback;
+        forgetHeader(error, fallback.header);
+        hideRawRequest(error);
+      }
+      if (sent === undefined) throw error;
       const finalUrl = finalUrlOf(error.request);
       const fromWitboost = typeof finalUrl !== 'string' || auth.isWitboostUrl(finalUrl);
       if (error.response?.status !== 401 || !fromWitboost) throw error;
       if (config[REPLAYED] === true || isStream(config.data)) throw error;
-      auth.invalidate(header);
+      auth.invalidate(sent.header);
       const replay: Config = { ...config, [REPLAYED]: true };
       return instance.request(replay);
     },

@@ -1,14 +1,11 @@
 import type { WitboostAuth } from '@wb/auth-core';
 import type { AxiosRequestConfig } from 'axios';
+import { originOf } from './destination.js';
 
 type BeforeRedirect = NonNullable<AxiosRequestConfig['beforeRedirect']>;
 
 /** Our wrappers, mapped to the user's hook they wrap, so a replay does not wrap twice. */
 const wrapped = new WeakMap<BeforeRedirect, BeforeRedirect | undefined>();
-
-function originOf(url: string): string | undefined {
-  return URL.canParse(url) ? new URL(url).origin : undefined;
-}
 
 /**
  * A `beforeRedirect` hook (Node http adapter, follow-redirects) that drops `Authorization` unless

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { createWitboostAuth, isWitboostAuthError, type WitboostAuth } from '@wb/auth-core';
 import { startWitboostMock, type WitboostMock } from '@wb/witboost-mock';
-import axios, { AxiosError } from 'axios';
+import axios, { type AxiosAdapter, AxiosError } from 'axios';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { attachWitboostAuth, createWitboostAxios, ERR_WITBOOST_AUTH } from '../src/index.js';
 import { type RecordingServer, startRecordingServer } from './servers.js';
@@ -339,6 +339,87 @@ describe('errors', () => {
     ]) {
       expect(text).not.toContain(String(jwt).slice('Bearer '.length));
       expect(text).not.toContain(accessToken);
+    }
+  });
+});
+
+describe('checked again when the request is dispatched', () => {
+  test('an interceptor added before attaching that moves the request elsewhere sends no credential', async () => {
+    const foreign = await server();
+    const instance = axios.create({ baseURL: wb.url });
+    // Added first, so axios runs it after ours.
+    instance.interceptors.request.use((config) => {
+      if (config.url?.startsWith('/ext/')) config.baseURL = foreign.url;
+      return config;
+    });
+    instance.interceptors.request.use((config) =>
+      config.url === '/spread' ? { ...config, url: `${foreign.url}/spread` } : config,
+    );
+    attachWitboostAuth(instance, newAuth());
+
+    await instance.get('/ext/thing');
+    await instance.get('/spread');
+    const { status } = await instance.get(CATALOG);
+
+    expect(foreign.received.map((r) => [r.path, r.headers.authorization])).toEqual([
+      ['/ext/thing', undefined],
+      ['/spread', undefined],
+    ]);
+    expect(status).toBe(200);
+    expect(wb.lastRequests.at(-1)?.authScheme).toBe('Bearer');
+  });
+
+  test('allowAbsoluteUrls: false with an absolute URL elsewhere gets no credential, even on axios < 1.8.2', async () => {
+    const foreign = await server();
+    const http = axios.getAdapter('http');
+    // axios < 1.8.2's http adapter ignores allowAbsoluteUrls (CVE-2025-27152).
+    const ignoresOption: AxiosAdapter = (config) => http({ ...config, allowAbsoluteUrls: true });
+    const client = createWitboostAxios({
+      auth: newAuth(),
+      allowAbsoluteUrls: false,
+      adapter: ignoresOption,
+    });
+
+    await client.get(`${foreign.url}/steal`);
+    const { status } = await client.get(`${wb.url}${CATALOG}`.replace(wb.url, ''));
+
+    expect(foreign.received).toHaveLength(1);
+    expect(foreign.received[0]?.headers.authorization).toBeUndefined();
+    expect(status).toBe(200);
+  });
+
+  test('a response interceptor added before attaching never sees our JWT in a failed request', async () => {
+    const instance = axios.create({ baseURL: wb.url });
+    const logged: string[] = [];
+    instance.interceptors.response.use(undefined, (error: unknown) => {
+      logged.push(inspect(error, { depth: 6 }), JSON.stringify(error));
+      throw error;
+    });
+    const auth = newAuth();
+    attachWitboostAuth(instance, auth);
+
+    await rejection(instance.get('/api/no-such-endpoint'));
+
+    const jwt = await auth.getToken();
+    expect(logged).toHaveLength(2);
+    for (const text of logged) expect(text).not.toContain(jwt);
+  });
+
+  test('a successful response prints no JWT, and still tells which header was sent', async () => {
+    const auth = newAuth();
+    const client = createWitboostAxios({ auth });
+
+    const response = await client.get(CATALOG);
+
+    const jwt = await auth.getToken();
+    expect(response.config.headers.Authorization).toBe(`Bearer ${jwt}`);
+    for (const text of [
+      inspect(response, { depth: 4 }),
+      inspect(response.config),
+      JSON.stringify(response.config),
+      JSON.stringify(response.config.headers),
+    ]) {
+      expect(text).not.toContain(jwt);
     }
   });
 });

@@ -1,0 +1,153 @@
+import axios, {
+  type AxiosAdapter,
+  AxiosHeaders,
+  type AxiosRequestConfig,
+  type AxiosRequestTransformer,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+} from 'axios';
+import { stillGoesTo } from './destination.js';
+
+type AdapterSpec = AxiosRequestConfig['adapter'];
+type GetAdapter = (spec: AdapterSpec, config?: InternalAxiosRequestConfig) => AxiosAdapter;
+
+/** The credential we put on a request, and the URL we put it there for. */
+export interface Authorised {
+  readonly url: string;
+  readonly header: string;
+}
+
+/** Our dispatch wrappers, mapped to the adapter they wrap, so a replay does not wrap twice. */
+const inners = new WeakMap<AxiosAdapter, AdapterSpec>();
+
+/** `axios.getAdapter` exists from axios 1.5.0; before it, named adapters cannot be resolved. */
+const getAdapter = (axios as { getAdapter?: GetAdapter }).getAdapter;
+
+/** The adapter `spec` stood for before we wrapped it. */
+export function unwrapAdapter(spec: AdapterSpec): AdapterSpec {
+  return typeof spec === 'function' && inners.has(spec) ? inners.get(spec) : spec;
+}
+
+/**
+ * Whether {@link guardDispatch} can resolve the request's adapter as axios itself would: a
+ * function always; a name only with `axios.getAdapter` (axios >= 1.5) of the same axios copy as
+ * the instance (its headers are our `AxiosHeaders`), else another release's adapter would send it.
+ */
+export function canGuardDispatch(
+  config: InternalAxiosRequestConfig,
+  resolver: unknown = getAdapter,
+): boolean {
+  if (typeof config.adapter === 'function') return true;
+  return typeof resolver === 'function' && config.headers instanceof AxiosHeaders;
+}
+
+function headersOf(holder: unknown): { get?: unknown; delete?: unknown } | undefined {
+  const headers = (holder as { config?: { headers?: unknown } } | null | undefined)?.config
+    ?.headers;
+  return typeof headers === 'object' && headers !== null ? headers : undefined;
+}
+
+/** Removes our header from a config that failed: a retry elsewhere asks core for a fresh one. */
+export function forgetHeader(holder: unknown, header: string): void {
+  const headers = headersOf(holder) as Record<string, unknown> | undefined;
+  for (const name of Object.keys(headers ?? {})) {
+    if (name.toLowerCase() === 'authorization' && headers?.[name] === header) delete headers[name];
+  }
+}
+
+/**
+ * Makes our header non-enumerable in a response's config: still readable as
+ * `response.config.headers.Authorization`, but `console.log`, `util.inspect`, `JSON.stringify`
+ * and `headers.toJSON()` no longer print it.
+ */
+function hideHeader(holder: unknown, header: string): void {
+  const headers = headersOf(holder) as Record<string, unknown> | undefined;
+  for (const name of Object.keys(headers ?? {})) {
+    if (name.toLowerCase() === 'authorization' && headers?.[name] === header) {
+      Object.defineProperty(headers, name, { enumerable: false });
+    }
+  }
+}
+
+/**
+ * The Node `ClientRequest` of a response or error keeps the raw header lines it sent, our JWT
+ * among them: made non-enumerable, it stays readable (`error.request`, `response.request`) but
+ * `console.error(error)`, `util.inspect` and `JSON.stringify` no longer print it.
+ */
+export function hideRawRequest(holder: unknown): void {
+  if (typeof holder !== 'object' || holder === null) return;
+  const candidate = holder as { response?: unknown };
+  for (const owner of [holder, candidate.response]) {
+    if (typeof owner === 'object' && owner !== null && Object.hasOwn(owner, 'request')) {
+      Object.defineProperty(owner, 'request', { enumerable: false });
+    }
+  }
+}
+
+/**
+ * An adapter around the request's own one (`inner`, resolved as axios resolves it) that runs
+ * after every request interceptor: it drops our `Authorization` when an interceptor that ran
+ * after ours moved the request to another origin, and it cleans what the request leaves behind
+ * before any response interceptor (a logger, say) sees it. A failed request we sent our header
+ * with is recorded in `failed`, for the 401 replay.
+ */
+export function guardDispatch(
+  inner: AdapterSpec,
+  authorised: Authorised,
+  failed: WeakMap<object, Authorised>,
+  resolver = getAdapter,
+): AxiosAdapter {
+  const dispatch: AxiosAdapter = async function witboostDispatch(config) {
+    let sent = config.headers.get('Authorization') === authorised.header;
+    if (sent && !stillGoesTo(config, authorised.url)) {
+      config.headers.delete('Authorization');
+      sent = false;
+    }
+    // Like dispatchRequest: the request's adapter, else axios's default one.
+    const spec = inner ?? axios.defaults.adapter;
+    const adapter = typeof spec === 'function' ? spec : (resolver as GetAdapter)(spec, config);
+    let response: AxiosResponse;
+    try {
+      response = await adapter(config);
+    } catch (error) {
+      if (sent && typeof error === 'object' && error !== null) {
+        forgetHeader(error, authorised.header);
+        hideRawRequest(error);
+        failed.set(error, authorised);
+      }
+      throw error;
+    }
+    if (sent) {
+      hideHeader(response, authorised.header);
+      hideRawRequest(response);
+    }
+    return response;
+  };
+  inners.set(dispatch, inner);
+  return dispatch;
+}
+
+/**
+ * The fallback of {@link guardDispatch} for named adapters on axios < 1.5: a first
+ * `transformRequest`, which also runs after every request interceptor, drops our header when the
+ * request moved to another origin. Cleaning a failed request is left to the response interceptor.
+ */
+export function guardTransform(
+  transforms: AxiosRequestConfig['transformRequest'],
+  authorised: Authorised,
+): AxiosRequestTransformer[] {
+  const rest =
+    transforms === undefined ? [] : Array.isArray(transforms) ? transforms : [transforms];
+  return [
+    function witboostTransform(this: InternalAxiosRequestConfig, data, headers) {
+      if (
+        headers.get('Authorization') === authorised.header &&
+        !stillGoesTo(this, authorised.url)
+      ) {
+        headers.delete('Authorization');
+      }
+      return data;
+    },
+    ...rest,
+  ];
+}
