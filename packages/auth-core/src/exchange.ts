@@ -165,12 +165,23 @@ export async function exchangeOnce(request: ExchangeRequest): Promise<ExchangeRe
 
   const controller = new AbortController();
   let timedOut = false;
+  // A fetch that ignores its signal (or a body stream not tied to it) must not hang the exchange:
+  // both the answer and the body read race this promise, settled by the deadline or an abort.
+  let stop: (reason: unknown) => void = () => undefined;
+  const stopped = new Promise<never>((_resolve, reject) => {
+    stop = reject;
+  });
+  stopped.catch(() => undefined);
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
+    stop(new Error('timeout'));
   }, request.timeoutMs);
   timer.unref?.();
-  const onAbort = () => controller.abort();
+  const onAbort = () => {
+    controller.abort();
+    stop(new Error('aborted'));
+  };
   signal?.addEventListener('abort', onAbort, { once: true });
 
   const body: Record<string, unknown> = {
@@ -180,11 +191,12 @@ export async function exchangeOnce(request: ExchangeRequest): Promise<ExchangeRe
   if (request.scope !== undefined) body.scope = request.scope;
 
   const sentAt = Date.now();
+  let settled = false;
+  let response: Response | undefined;
   try {
-    let response: Response;
     let text: string;
     try {
-      response = await request.fetch(request.endpoint, {
+      const answer = request.fetch(request.endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify(body),
@@ -192,8 +204,17 @@ export async function exchangeOnce(request: ExchangeRequest): Promise<ExchangeRe
         redirect: 'manual',
         signal: controller.signal,
       });
-      text = await response.text();
+      // An answer arriving after we gave up still holds a connection: release it.
+      Promise.resolve(answer).then(
+        (late) => {
+          if (settled) late.body?.cancel().catch(() => undefined);
+        },
+        () => undefined,
+      );
+      response = await Promise.race([answer, stopped]);
+      text = await Promise.race([response.text(), stopped]);
     } catch (error) {
+      if (timedOut || signal?.aborted) response?.body?.cancel().catch(() => undefined);
       if (timedOut) {
         throw new WitboostAuthError(
           'timeout',
@@ -211,6 +232,7 @@ export async function exchangeOnce(request: ExchangeRequest): Promise<ExchangeRe
     if (response.status !== 200) throw statusError(response, text, request, errorOptions);
     return parseSuccess(text, request, sentAt, errorOptions);
   } finally {
+    settled = true;
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }

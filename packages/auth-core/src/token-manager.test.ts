@@ -762,3 +762,81 @@ describe('withAccessToken', () => {
     );
   });
 });
+
+describe('work that never settles', () => {
+  /** A fetch that ignores its signal and never answers: no abort can end it. */
+  const deafFetch = () => vi.fn(() => new Promise<Response>(() => {}));
+
+  it('a fetch ignoring its signal still fails with timeout after exchangeTimeoutMs', async () => {
+    const fetch = deafFetch();
+    const auth = create({
+      fetch: fetch as unknown as typeof globalThis.fetch,
+      refresh: { exchangeTimeoutMs: 1000, maxAttempts: 1 },
+    });
+    let outcome: unknown = 'pending';
+    auth.getToken().then(
+      () => {
+        outcome = 'resolved';
+      },
+      (error: { code?: string }) => {
+        outcome = error.code;
+      },
+    );
+    await vi.advanceTimersByTimeAsync(999);
+    expect(outcome).toBe('pending');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(outcome).toBe('timeout');
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('a body that never ends fails with timeout too', async () => {
+    const stub = exchangeStub(
+      () => new Response(new ReadableStream({ start() {} }), { status: 200 }),
+    );
+    const auth = create({
+      fetch: stub.fetch,
+      refresh: { exchangeTimeoutMs: 1000, maxAttempts: 1 },
+    });
+    const result = auth.getToken().catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await result).toMatchObject({ code: 'timeout' });
+  });
+
+  it('close() releases a caller waiting on such a fetch with closed', async () => {
+    const auth = create({ fetch: deafFetch() as unknown as typeof globalThis.fetch });
+    let outcome: unknown = 'pending';
+    auth.getToken().then(
+      () => {
+        outcome = 'resolved';
+      },
+      (error: { code?: string }) => {
+        outcome = error.code;
+      },
+    );
+    await settle();
+    await auth.close();
+    await settle();
+    expect(outcome).toBe('closed');
+  });
+});
+
+describe('Retry-After on any retryable answer', () => {
+  it('a 503 with Retry-After: 120 makes 5 sequential callers cost one exchange', async () => {
+    const stub = exchangeStub((_call, index) =>
+      index === 0
+        ? jsonResponse(503, { message: 'maintenance' }, { 'retry-after': '120' })
+        : jsonResponse(200, { jwt: jwtFor(300) }),
+    );
+    const auth = create({ fetch: stub.fetch });
+    for (let i = 0; i < 5; i++) {
+      const error = await auth.getToken().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'server_error', status: 503 });
+      expect((error as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(100_000);
+      await vi.advanceTimersByTimeAsync(1_000);
+    }
+    expect(stub.calls).toHaveLength(1);
+    await at(121_000);
+    await expect(auth.getToken()).resolves.toEqual(expect.any(String));
+    expect(stub.calls).toHaveLength(2);
+  });
+});

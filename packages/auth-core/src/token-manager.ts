@@ -32,9 +32,13 @@ export interface Slot {
   /** Generation whose background refresh failed for good: it is served until it expires. */
   refreshGaveUp: number;
   rejection: { accessToken: string; until: number; error: WitboostAuthError } | undefined;
-  /** A 429 with a long Retry-After: waiting callers fail fast until then. */
+  /** A retryable failure with a long Retry-After: waiting callers fail fast until then. */
   blocked: { until: number; error: WitboostAuthError } | undefined;
   warmTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Callers awaiting this slot's flight: its timers keep the process alive only while > 0. */
+  waiters: number;
+  /** The backoff pause or source-read bound the flight is in, if any. */
+  timer: PendingTimer | undefined;
 }
 
 /** The per-instance token cache, single-flight exchanges, refresh scheduling and backoff. */
@@ -105,6 +109,20 @@ export function createTokenManager(
   let closing: Promise<void> | undefined;
   let generation = 0;
   let lastAccessToken: string | undefined;
+  // Settled by close(): every flight races it, so waiters are released even when the work under
+  // the flight (a source, a fetch) never settles. Created with the first flight.
+  let closedRace: { promise: Promise<never>; reject: (error: unknown) => void } | undefined;
+  const whenClosed = (): Promise<never> => {
+    if (closedRace === undefined) {
+      let reject: (error: unknown) => void = () => undefined;
+      const promise = new Promise<never>((_resolve, fail) => {
+        reject = fail;
+      });
+      promise.catch(() => undefined);
+      closedRace = { promise, reject };
+    }
+    return closedRace.promise;
+  };
 
   const closedError = () =>
     new WitboostAuthError('closed', 'this WitboostAuth instance is closed', { principal });
@@ -118,6 +136,8 @@ export function createTokenManager(
       rejection: undefined,
       blocked: undefined,
       warmTimer: undefined,
+      waiters: 0,
+      timer: undefined,
     };
     slots.set(scope ?? '', slot);
     return slot;
@@ -163,31 +183,52 @@ export function createTokenManager(
       if (slot.flight === undefined && slot.refreshGaveUp !== token.generation) startFlight(slot);
       return wantHeader ? token.headerPromise : token.valuePromise;
     }
-    const flight = waitFor(startFlight(slot), signal);
+    const flight = waitFor(slot, startFlight(slot), signal);
     return flight.then((next) => (wantHeader ? next.headerPromise : next.valuePromise));
   }
 
   function waitFor(
+    slot: Slot,
     flight: Promise<TokenState>,
     signal: AbortSignal | undefined,
   ): Promise<TokenState> {
-    if (signal === undefined) return flight;
-    if (signal.aborted) return Promise.reject(abortedError());
+    if (signal?.aborted) return Promise.reject(abortedError());
     // The caller's signal detaches this caller only; the shared exchange goes on for the others.
     return new Promise((resolve, reject) => {
-      const onAbort = () => reject(abortedError());
-      signal.addEventListener('abort', onAbort, { once: true });
+      let waiting = true;
+      const done = () => {
+        if (!waiting) return;
+        waiting = false;
+        signal?.removeEventListener('abort', onAbort);
+        slot.waiters--;
+        refTimer(slot);
+      };
+      const onAbort = () => {
+        done();
+        reject(abortedError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      slot.waiters++;
+      refTimer(slot);
       flight.then(
         (token) => {
-          signal.removeEventListener('abort', onAbort);
+          done();
           resolve(token);
         },
         (error: unknown) => {
-          signal.removeEventListener('abort', onAbort);
+          done();
           reject(error);
         },
       );
     });
+  }
+
+  /** Keeps the slot's pending timer ref'd exactly while somebody awaits the flight. */
+  function refTimer(slot: Slot): void {
+    const timer = slot.timer?.timer;
+    if (timer === undefined) return;
+    if (slot.waiters > 0) timer.ref?.();
+    else timer.unref?.();
   }
 
   function abortedError() {
@@ -198,7 +239,7 @@ export function createTokenManager(
 
   function startFlight(slot: Slot): Promise<TokenState> {
     if (slot.flight !== undefined) return slot.flight;
-    const flight = runFlight(slot);
+    const flight = Promise.race([runFlight(slot), whenClosed()]);
     slot.flight = flight;
     flight.then(
       () => {
@@ -225,16 +266,17 @@ export function createTokenManager(
         waitedAttempts++;
         const blocked = slot.blocked;
         if (blocked !== undefined && startedAt < blocked.until) {
+          const { code, status } = blocked.error;
           throw new WitboostAuthError(
-            'rate_limited',
-            `the JWT exchange asked to wait; retry after ${Math.ceil((blocked.until - startedAt) / 1000)}s`,
-            { principal, status: 429, retryAfterMs: blocked.until - startedAt },
+            code,
+            `the JWT exchange asked to wait${status === undefined ? '' : ` (HTTP ${status})`}; retry after ${Math.ceil((blocked.until - startedAt) / 1000)}s`,
+            { principal, status, retryAfterMs: blocked.until - startedAt },
           );
         }
       }
       let accessToken: string | undefined;
       try {
-        accessToken = await guard(readAccessToken(source, principal), !background);
+        accessToken = await guard(slot, readAccessToken(source, principal));
         if (closed) throw closedError();
         noteAccessToken(accessToken);
         const rejection = slot.rejection;
@@ -303,12 +345,14 @@ export function createTokenManager(
         emit(failed);
         if (retryInMs === undefined) {
           if (usable && slot.token !== undefined) slot.refreshGaveUp = slot.token.generation;
-          if (!usable && error.code === 'rate_limited' && error.retryAfterMs !== undefined) {
+          // Any retryable answer with a Retry-After (a 429, a 503…): new callers must not each
+          // start an exchange the server just asked us not to send.
+          if (!usable && RETRYABLE.has(error.code) && error.retryAfterMs !== undefined) {
             slot.blocked = { until: now + error.retryAfterMs, error };
           }
           throw error;
         }
-        await sleep(retryInMs, !usable);
+        await sleep(slot, retryInMs);
       }
     }
   }
@@ -399,30 +443,42 @@ export function createTokenManager(
     lastAccessToken = accessToken;
   }
 
+  /** Registers the slot's current timer, ref'd only while callers await the flight. */
+  function track(slot: Slot, entry: PendingTimer): void {
+    pending.add(entry);
+    slot.timer = entry;
+    refTimer(slot);
+  }
+
+  function untrack(slot: Slot, entry: PendingTimer): void {
+    pending.delete(entry);
+    if (slot.timer === entry) slot.timer = undefined;
+  }
+
   /**
-   * A timer for a backoff pause. Unref'd while a valid token is served (nobody waits); ref'd
-   * while callers wait on it, so a script awaiting a token is not cut short by an idle loop.
+   * A timer for a backoff pause. Ref'd only while callers wait on it, so a script awaiting a
+   * token is not cut short by an idle loop, and a finished script is not kept alive by a pause
+   * nobody awaits (a keep-warm or background refresh).
    */
-  function sleep(ms: number, keepAlive: boolean): Promise<void> {
+  function sleep(slot: Slot, ms: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const entry: PendingTimer = {
         timer: setTimeout(() => {
-          pending.delete(entry);
+          untrack(slot, entry);
           resolve();
         }, ms),
         reject,
       };
-      if (!keepAlive) entry.timer.unref?.();
-      pending.add(entry);
+      track(slot, entry);
     });
   }
 
   /** Bounds a token source read by the exchange timeout and by close(). */
-  function guard<T>(work: Promise<T>, keepAlive: boolean): Promise<T> {
+  function guard<T>(slot: Slot, work: Promise<T>): Promise<T> {
     return new Promise((resolve, reject) => {
       const entry: PendingTimer = {
         timer: setTimeout(() => {
-          pending.delete(entry);
+          untrack(slot, entry);
           reject(
             new WitboostAuthError(
               'token_source_failed',
@@ -433,17 +489,16 @@ export function createTokenManager(
         }, refresh.exchangeTimeoutMs),
         reject,
       };
-      if (!keepAlive) entry.timer.unref?.();
-      pending.add(entry);
+      track(slot, entry);
       work.then(
         (result) => {
           clearTimeout(entry.timer);
-          pending.delete(entry);
+          untrack(slot, entry);
           resolve(result);
         },
         (error: unknown) => {
           clearTimeout(entry.timer);
-          pending.delete(entry);
+          untrack(slot, entry);
           reject(error);
         },
       );
@@ -487,6 +542,7 @@ export function createTokenManager(
       entry.reject(closedError());
     }
     pending.clear();
+    closedRace?.reject(closedError());
     closing = (async () => {
       try {
         await source.close?.();
