@@ -61,7 +61,8 @@ export class AppModule {
         // The values are handed in, not read from process.env, so the embedded emulator and
         // tests can configure the app without touching the process environment.
         ConfigModule.forRoot({ ignoreEnvFile: true, skipProcessEnv: true, load: [() => env] }),
-        HttpModule,
+        // register(): its own axios instance; plain HttpModule would be axios's global one.
+        HttpModule.register({}),
         WitboostAuthModule.forRootAsync({
           isGlobal: true,
           imports: [ConfigModule],

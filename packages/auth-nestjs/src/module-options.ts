@@ -58,8 +58,18 @@ export function toModuleOptions(value: unknown): WitboostAuthModuleOptions {
   if (!isPlainObject(value)) {
     throw invalidModuleOptions('the module options must be an object, e.g. { baseUrl }');
   }
-  if (value.httpService !== undefined && typeof value.httpService !== 'boolean') {
-    throw invalidModuleOptions('httpService must be a boolean');
+  const httpService = value.httpService;
+  if (
+    httpService !== undefined &&
+    typeof httpService !== 'boolean' &&
+    !(
+      isPlainObject(httpService) &&
+      Object.keys(httpService).every((key) => key === 'allowGlobalAxios') &&
+      (httpService.allowGlobalAxios === undefined ||
+        typeof httpService.allowGlobalAxios === 'boolean')
+    )
+  ) {
+    throw invalidModuleOptions('httpService must be a boolean or { allowGlobalAxios: boolean }');
   }
   const options = { ...value } as unknown as WitboostAuthModuleOptions;
   const summary = () => ({ ...options, accessToken: describeAccessToken(options.accessToken) });

@@ -19,11 +19,14 @@ import { WITBOOST_AUTH_MODULE_OPTIONS } from './witboost-auth.constants.js';
  */
 export interface WitboostAuthModuleOptions extends WitboostAuthOptions {
   /**
-   * Attach the Witboost interceptors to `@nestjs/axios`'s `HttpService` (its `axiosRef`) on
-   * module init. Requires `HttpModule` to be imported somewhere in the application.
+   * Attach the Witboost interceptors to the `axiosRef` of every `@nestjs/axios` `HttpService` of
+   * the application on module init. Requires `HttpModule.register(…)` somewhere in the
+   * application. Plain `HttpModule` (no `register()`) uses axios's global default instance, which
+   * every axios call in the process shares: `true` refuses it (init fails with `invalid_options`),
+   * `{ allowGlobalAxios: true }` binds it anyway.
    * @default false
    */
-  httpService?: boolean;
+  httpService?: boolean | { allowGlobalAxios?: boolean };
 }
 
 /**

@@ -4,7 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import { createWitboostAxios } from '@wb/auth-axios';
 import type { AuthMode, GetTokenOptions, Principal, WitboostAuth } from '@wb/auth-core';
 import type { AxiosInstance } from 'axios';
-import { bindHttpService } from './http-service-binding.js';
+import { bindHttpService, type HttpServiceBinding } from './http-service-binding.js';
 import { WITBOOST_AUTH, WITBOOST_AUTH_MODULE_OPTIONS } from './witboost-auth.constants.js';
 import type { WitboostAuthModuleOptions } from './witboost-auth.module-definition.js';
 
@@ -55,7 +55,7 @@ export class WitboostAuthService implements OnModuleInit, OnApplicationShutdown 
   readonly axios: AxiosInstance;
   // Private fields rather than properties: util.inspect (even with showHidden) never shows them,
   // and the ModuleRef reaches every provider, the user's options and access token included.
-  readonly #httpService: boolean;
+  readonly #httpService: HttpServiceBinding | undefined;
   readonly #moduleRef: ModuleRef;
   #detachHttpService: (() => void) | undefined;
 
@@ -66,7 +66,11 @@ export class WitboostAuthService implements OnModuleInit, OnApplicationShutdown 
     @Inject(ModuleRef) moduleRef: ModuleRef,
   ) {
     this.axios = createWitboostAxios({ auth });
-    this.#httpService = options.httpService === true;
+    const { httpService } = options;
+    this.#httpService =
+      httpService === true || typeof httpService === 'object'
+        ? { allowGlobalAxios: httpService !== true && httpService.allowGlobalAxios === true }
+        : undefined;
     this.#moduleRef = moduleRef;
   }
 
@@ -80,7 +84,7 @@ export class WitboostAuthService implements OnModuleInit, OnApplicationShutdown 
       baseUrl: this.auth.baseUrl,
       mode: this.auth.mode,
       principal: this.auth.principal,
-      httpService: this.#httpService,
+      httpService: this.#httpService !== undefined,
     };
   }
 
@@ -119,8 +123,12 @@ export class WitboostAuthService implements OnModuleInit, OnApplicationShutdown 
 
   /** @internal Attaches to `HttpService` when `httpService: true`. */
   async onModuleInit(): Promise<void> {
-    if (this.#httpService && this.#detachHttpService === undefined) {
-      this.#detachHttpService = await bindHttpService(this.#moduleRef, this.auth);
+    if (this.#httpService !== undefined && this.#detachHttpService === undefined) {
+      this.#detachHttpService = await bindHttpService(
+        this.#moduleRef,
+        this.auth,
+        this.#httpService,
+      );
     }
   }
 

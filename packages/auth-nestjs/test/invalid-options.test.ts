@@ -50,6 +50,15 @@ describe('bad module options throw WitboostAuthError invalid_options', () => {
       /httpService must be a boolean/,
     ],
     [
+      'forRoot with httpService an object other than { allowGlobalAxios: boolean }',
+      () =>
+        WitboostAuthModule.forRoot({
+          baseUrl: 'https://witboost.example.com',
+          httpService: { allowGlobalAxios: 'yes', global: true } as never,
+        }),
+      /httpService must be a boolean or \{ allowGlobalAxios: boolean \}/,
+    ],
+    [
       'forRoot with isGlobal not a boolean',
       () =>
         WitboostAuthModule.forRoot({
