@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import type { AccessTokenSource, Principal, WitboostAuth } from '@wb/auth-core';
-import { createIdentityPool, WitboostAuthError } from '@wb/auth-core';
+import { createIdentityPool, createWitboostAuth, WitboostAuthError } from '@wb/auth-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ACCESS_TOKEN, exchangeStub } from '../test/helpers.js';
 import { caught, expectNoSecret, sampleAccessToken } from '../test/support/expect-no-secret.js';
 
 afterEach(() => {
@@ -135,6 +136,55 @@ describe('createIdentityPool', () => {
     vi.advanceTimersByTime(600);
     pool.contextFor();
     expect(pool.size).toBe(0);
+  });
+
+  it('a context held across an eviction keeps working on a fresh instance', async () => {
+    const stub = exchangeStub();
+    const service = createWitboostAuth({
+      baseUrl: 'https://witboost.example.com',
+      accessToken: ACCESS_TOKEN,
+      fetch: stub.fetch,
+    });
+    const pool = createIdentityPool(service, { maxIdentities: 2 });
+    const a = sampleAccessToken('a');
+    const context = pool.contextFor(a);
+    await expect(context.getToken()).resolves.toEqual(expect.any(String));
+    const before = context.auth;
+    // Between two calls of the same request, two other callers push it out of the pool.
+    pool.contextFor(sampleAccessToken('b'));
+    pool.contextFor(sampleAccessToken('c'));
+    await expect(before.getToken()).rejects.toMatchObject({ code: 'closed' });
+    await expect(context.getToken()).resolves.toEqual(expect.any(String));
+    await expect(context.authorizationFor('/api/x')).resolves.toMatch(/^Bearer /);
+    expect(context.auth).not.toBe(before);
+    expect(context.auth.principal).toBe('caller');
+    expect(pool.size).toBe(2);
+    expect(pool.contextFor(a).auth).toBe(context.auth);
+    expect(stub.calls.filter((call) => call.body.access_token === a)).toHaveLength(2);
+    expect(inspect(context, { depth: 10, showHidden: true, getters: true })).not.toContain(a);
+    await pool.close();
+    await expect(context.getToken()).rejects.toMatchObject({ code: 'closed' });
+    await service.close();
+  });
+
+  it('counts every call through a context as use for idle eviction', async () => {
+    vi.useFakeTimers();
+    const auth = fakeAuth();
+    const pool = createIdentityPool(auth, { idleTimeoutMs: 300 });
+    const context = pool.contextFor('wbat-busy');
+    const first = context.auth;
+    for (let i = 0; i < 4; i++) {
+      await context.getToken();
+      vi.advanceTimersByTime(100);
+    }
+    pool.contextFor(); // another request arrives: the sweep must spare the busy caller
+    expect(pool.size).toBe(1);
+    expect(auth.children[0]?.closed).toBe(false);
+    expect(context.auth).toBe(first);
+    vi.advanceTimersByTime(300);
+    pool.contextFor();
+    expect(pool.size).toBe(0);
+    expect(auth.children[0]?.closed).toBe(true);
   });
 
   it('swallows errors of closing an evicted identity', async () => {

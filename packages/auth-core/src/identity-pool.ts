@@ -30,7 +30,9 @@ interface Entry {
  * `auth.withAccessToken(token, 'caller')` instance, created on first use, keyed by the token's
  * SHA-256 (the token itself is never stored as a key). Beyond `maxIdentities` the least recently
  * used identity is closed; identities idle longer than `idleTimeoutMs` are closed on the next
- * `contextFor` call. No timer: an idle pool keeps nothing alive.
+ * `contextFor` call. Every call through a context counts as use. A context held across an
+ * eviction keeps working: its next call re-acquires an instance for that caller through the pool.
+ * No timer: an idle pool keeps nothing alive.
  *
  * @param auth - The service identity; used for `contextFor(undefined)` and to derive callers.
  *   The pool never closes it.
@@ -115,39 +117,58 @@ export function createIdentityPool(
     if (entry.inFlight === 0) closeQuietly(entry.auth);
   };
 
+  const touch = (entry: Entry, now: number): void => {
+    entry.lastUsedAt = now;
+    unlink(entry);
+    append(entry);
+  };
+  const sweepIdle = (now: number): void => {
+    while (head !== undefined && now - head.lastUsedAt >= idleTimeoutMs) evict(head);
+  };
+  /** The live entry of a caller: found by the token's hash, or created (evicting beyond the cap). */
+  const acquire = (callerAccessToken: string, key: string, now: number): Entry => {
+    const hit = entries.get(key);
+    if (hit !== undefined) {
+      touch(hit, now);
+      return hit;
+    }
+    const entry: Entry = {
+      key,
+      auth: auth.withAccessToken(callerAccessToken, 'caller'),
+      context: serviceContext, // replaced below: the context needs the entry itself
+      lastUsedAt: now,
+      inFlight: 0,
+      evicted: false,
+      older: undefined,
+      newer: undefined,
+    };
+    // The token stays in this closure (never a key, nothing inspectable) to re-acquire with.
+    entry.context = callerContextOf(entry, (current) => {
+      if (closed) throw new WitboostAuthError('closed', 'the identity pool is closed');
+      const at = Date.now();
+      if (!current.evicted) {
+        touch(current, at);
+        return current;
+      }
+      sweepIdle(at);
+      return acquire(callerAccessToken, current.key, at);
+    });
+    entries.set(key, entry);
+    append(entry);
+    // The new entry is the tail, so with maxIdentities >= 1 it is never the one evicted.
+    while (entries.size > maxIdentities && head !== undefined) evict(head);
+    return entry;
+  };
   return {
     contextFor(callerAccessToken?: string): WitboostRequestContext {
       if (closed) throw new WitboostAuthError('closed', 'the identity pool is closed');
       const now = Date.now();
-      while (head !== undefined && now - head.lastUsedAt >= idleTimeoutMs) evict(head);
+      sweepIdle(now);
       if (callerAccessToken === undefined || callerAccessToken === null) return serviceContext;
       checkCallerToken(callerAccessToken, maxAccessTokenLength);
       // One-shot hash (Node >= 20.12): same SHA-256 hex as createHash, without the per-call object.
       const key = hash('sha256', callerAccessToken, 'hex');
-      const hit = entries.get(key);
-      if (hit !== undefined) {
-        hit.lastUsedAt = now;
-        unlink(hit);
-        append(hit);
-        return hit.context;
-      }
-      const callerAuth = auth.withAccessToken(callerAccessToken, 'caller');
-      const entry: Entry = {
-        key,
-        auth: callerAuth,
-        context: serviceContext, // replaced below: the tracked context needs the entry itself
-        lastUsedAt: now,
-        inFlight: 0,
-        evicted: false,
-        older: undefined,
-        newer: undefined,
-      };
-      entry.context = trackedContextOf(entry);
-      entries.set(key, entry);
-      append(entry);
-      // The new entry is the tail, so with maxIdentities >= 1 it is never the one evicted.
-      while (entries.size > maxIdentities && head !== undefined) evict(head);
-      return entry.context;
+      return acquire(callerAccessToken, key, now).context;
     },
     get size() {
       return entries.size;
@@ -158,11 +179,11 @@ export function createIdentityPool(
       entries.clear();
       head = undefined;
       tail = undefined;
+      for (const entry of all) entry.evicted = true;
       await Promise.allSettled(all.map((entry) => entry.auth.close()));
     },
   };
 }
-
 function contextOf(auth: WitboostAuth): WitboostRequestContext {
   return Object.freeze({
     auth,
@@ -171,35 +192,61 @@ function contextOf(auth: WitboostAuth): WitboostRequestContext {
     authorizationFor: auth.authorizationFor.bind(auth),
   });
 }
-
-/** A caller context whose calls are counted, so eviction can wait for them to settle. */
-function trackedContextOf(entry: Entry): WitboostRequestContext {
-  const { auth } = entry;
-  const settle = (): void => {
-    entry.inFlight--;
-    if (entry.evicted && entry.inFlight === 0) closeQuietly(auth);
+/**
+ * A caller context. Its calls always go to the caller's current instance: `current(entry)` marks
+ * a live entry as used, or re-acquires one through the pool after an eviction, so a request
+ * holding the context never sees `closed` because other callers pushed its identity out. Calls
+ * are counted so an evicted instance is closed only once they settle.
+ */
+function callerContextOf(first: Entry, current: (entry: Entry) => Entry): WitboostRequestContext {
+  let entry = first;
+  const settle = (used: Entry): void => {
+    used.inFlight--;
+    if (used.evicted && used.inFlight === 0) closeQuietly(used.auth);
   };
   const track =
-    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    <A extends unknown[], R>(call: (auth: WitboostAuth, ...args: A) => Promise<R>) =>
     (...args: A): Promise<R> => {
-      entry.inFlight++;
-      let result: Promise<R>;
+      let used: Entry;
       try {
-        result = call(...args);
+        used = current(entry);
       } catch (error) {
-        settle();
         return Promise.reject(error);
       }
-      return result.finally(settle);
+      entry = used;
+      used.inFlight++;
+      let result: Promise<R>;
+      try {
+        result = call(used.auth, ...args);
+      } catch (error) {
+        settle(used);
+        return Promise.reject(error);
+      }
+      return result.finally(() => settle(used));
     };
   return Object.freeze({
-    auth,
-    fetch: track(auth.fetch.bind(auth)),
-    getToken: track(auth.getToken.bind(auth)),
-    authorizationFor: track(auth.authorizationFor.bind(auth)),
+    get auth(): WitboostAuth {
+      if (entry.evicted) {
+        try {
+          entry = current(entry);
+        } catch {
+          // A closed pool: the last instance (closed too) answers with `closed` itself.
+        }
+      }
+      return entry.auth;
+    },
+    fetch: track((auth, input: Parameters<WitboostAuth['fetch']>[0], init?: RequestInit) =>
+      auth.fetch(input, init),
+    ),
+    getToken: track((auth, options?: Parameters<WitboostAuth['getToken']>[0]) =>
+      auth.getToken(options),
+    ),
+    authorizationFor: track(
+      (auth, url: string | URL, options?: Parameters<WitboostAuth['authorizationFor']>[1]) =>
+        auth.authorizationFor(url, options),
+    ),
   });
 }
-
 function checkCallerToken(token: unknown, maxLength: number): asserts token is string {
   const problem =
     typeof token !== 'string'

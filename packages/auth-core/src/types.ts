@@ -373,6 +373,10 @@ export interface WitboostAuth {
  * ```
  */
 export interface WitboostRequestContext {
+  /**
+   * The instance the calls go to. For a caller identity it is a getter: after the pool evicted
+   * the identity, it (and the next call) re-acquires a current instance for the same caller.
+   */
   readonly auth: WitboostAuth;
   fetch: WitboostAuth['fetch'];
   getToken: WitboostAuth['getToken'];
