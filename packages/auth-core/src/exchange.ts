@@ -4,6 +4,7 @@ import { decodeExchangedJwt, type JwtClaims } from './jwt-claims.js';
 import { DEFAULT_DURATION_SECONDS, REFRESH_DEFAULTS } from './options.js';
 import { redactSecrets } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
+import { sanitizeCause } from './sanitize-cause.js';
 import { assertScope } from './scope.js';
 import type { Principal } from './types.js';
 import { parseCredentialUrl, typeName } from './url-policy.js';
@@ -396,16 +397,4 @@ function describeCause(error: unknown): string {
   if (!(error instanceof Error)) return 'fetch failed';
   const inner = error.cause instanceof Error ? ` (${error.cause.message})` : '';
   return truncate(redactSecrets(`${error.message}${inner}`), 200);
-}
-
-/** A copy of a low-level error that keeps its facts but cannot carry a secret. */
-export function sanitizeCause(error: unknown): Error | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const copy = new Error(truncate(redactSecrets(error.message), 300), {
-    cause: error.cause instanceof Error ? sanitizeCause(error.cause) : undefined,
-  });
-  copy.name = error.name;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') (copy as Error & { code?: string }).code = code;
-  return copy;
 }

@@ -1,8 +1,9 @@
 import { backoffDelay } from './backoff.js';
 import { basicAuthorization } from './basic.js';
 import { isWitboostAuthError, WitboostAuthError } from './errors.js';
-import { EXCHANGE_PATH, type ExchangeResult, exchangeOnce, sanitizeCause } from './exchange.js';
+import { EXCHANGE_PATH, type ExchangeResult, exchangeOnce } from './exchange.js';
 import type { ResolvedConfig } from './options.js';
+import { sanitizeCause } from './sanitize-cause.js';
 import { readAccessToken } from './sources/resolve-source.js';
 import type { AccessTokenSource, WitboostAuthErrorCode, WitboostAuthEvent } from './types.js';
 

@@ -1,4 +1,5 @@
-import { fromFunction, WitboostAuthError } from '@wb/auth-core';
+import { inspect } from 'node:util';
+import { createWitboostAuth, fromFunction, WitboostAuthError } from '@wb/auth-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { caught, expectNoSecret, sampleAccessToken } from '../../test/support/expect-no-secret.js';
 
@@ -62,12 +63,44 @@ describe('fromFunction', () => {
     expectNoSecret(error, [token]);
   });
 
-  it('keeps the original error as cause when it holds nothing secret', async () => {
+  it('keeps the facts of a clean error as cause, in a copy', async () => {
     const original = Object.assign(new Error('ECONNREFUSED 127.0.0.1:8200'), {
       code: 'ECONNREFUSED',
     });
     const error = await caught(() => fromFunction(() => Promise.reject(original)).getAccessToken());
-    expect((error as Error).cause).toBe(original);
+    const cause = (error as Error).cause as Error & { code?: string };
+    // Never the original: its other fields could hold anything.
+    expect(cause).not.toBe(original);
+    expect(cause).toBeInstanceOf(Error);
+    expect(cause.message).toBe('ECONNREFUSED 127.0.0.1:8200');
+    expect(cause.code).toBe('ECONNREFUSED');
+    expect(cause.stack).toBe(original.stack);
+  });
+
+  it('never exposes the fields of what the function threw (an HTTP client error with headers)', async () => {
+    const token = sampleAccessToken('s');
+    class StoreError extends Error {}
+    const thrown = Object.assign(new StoreError('Request failed with status code 500'), {
+      config: {
+        headers: { Authorization: `Bearer ${token}` },
+        data: `{"access_token":"${token}"}`,
+      },
+      cause: Object.assign(new Error('socket hang up'), { request: { auth: token } }),
+    });
+    const auth = createWitboostAuth({
+      baseUrl: 'https://witboost.example.com',
+      accessToken: fromFunction(() => Promise.reject(thrown), { description: 'vault' }),
+      fetch: () => Promise.reject(new Error('no exchange expected')),
+    });
+    const error = await caught(() => auth.getToken());
+    await auth.close();
+    expect((error as WitboostAuthError).code).toBe('token_source_failed');
+    const rendered = inspect(error, { depth: 10, showHidden: true, getters: true });
+    expect(rendered).toContain('Request failed with status code 500');
+    expect(rendered).toContain('socket hang up');
+    expect(rendered).not.toContain(token);
+    expect(rendered).not.toContain('config');
+    expectNoSecret(error, [token]);
   });
 
   it('wraps a thrown non-error without printing it', async () => {

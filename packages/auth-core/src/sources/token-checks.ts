@@ -1,5 +1,6 @@
 import { WitboostAuthError } from '../errors.js';
 import { redactSecrets } from '../redact.js';
+import { sanitizeCause } from '../sanitize-cause.js';
 import type { Principal } from '../types.js';
 
 /** Longest access token we accept from any source or caller. */
@@ -66,23 +67,27 @@ export function describe(description: string): string {
 /**
  * Wraps whatever a source threw into a {@link WitboostAuthError} carrying `principal`. Our own
  * errors keep their code; anything else becomes `token_source_failed`. The message is redacted,
- * and so is the cause when its text holds something that looks like a credential.
+ * and the cause is always a sanitized copy (see {@link sanitizeCause}), never the original.
  */
 export function wrapSourceError(
   error: unknown,
   description: string,
   principal: Principal | undefined,
 ): WitboostAuthError {
-  if (error instanceof WitboostAuthError && error.principal === principal) {
-    const clean = redactSecrets(error.message);
-    if (clean === error.message) return error;
+  if (
+    error instanceof WitboostAuthError &&
+    error.principal === principal &&
+    error.cause === undefined &&
+    redactSecrets(error.message) === error.message
+  ) {
+    return error;
   }
   if (isAuthErrorLike(error)) {
     return new WitboostAuthError(error.code, stripPrefix(redactSecrets(error.message)), {
       status: error.status,
       retryAfterMs: error.retryAfterMs,
       principal: principal ?? error.principal,
-      cause: safeCause(error.cause),
+      cause: sanitizeCause(error.cause),
     });
   }
   const detail =
@@ -90,7 +95,7 @@ export function wrapSourceError(
   return new WitboostAuthError(
     'token_source_failed',
     `access token source ${describe(description)} failed: ${redactSecrets(detail).slice(0, 500)}`,
-    { principal, cause: safeCause(error) },
+    { principal, cause: sanitizeCause(error) },
   );
 }
 
@@ -115,28 +120,4 @@ function stripPrefix(message: string): string {
   return message.startsWith('[@wb/auth-core] ')
     ? message.slice('[@wb/auth-core] '.length)
     : message;
-}
-
-/**
- * Keeps the original error as the cause (its stack and fields help debugging) unless its text
- * holds a credential; then a copy with redacted message and stack takes its place, since
- * `util.inspect` prints causes.
- */
-function safeCause(cause: unknown, depth = 0): unknown {
-  if (cause === undefined || cause === null) return cause;
-  if (depth > 4) return undefined;
-  if (!(cause instanceof Error)) {
-    const text = typeof cause === 'string' ? cause : undefined;
-    return text === undefined ? undefined : redactSecrets(text);
-  }
-  const message = redactSecrets(cause.message);
-  const stack = cause.stack === undefined ? undefined : redactSecrets(cause.stack);
-  const inner = safeCause(cause.cause, depth + 1);
-  if (message === cause.message && stack === cause.stack && inner === cause.cause) return cause;
-  const copy = new Error(message, inner === undefined ? {} : { cause: inner });
-  copy.name = cause.name;
-  copy.stack = stack;
-  const code = (cause as { code?: unknown }).code;
-  if (typeof code === 'string') Object.assign(copy, { code });
-  return copy;
 }
