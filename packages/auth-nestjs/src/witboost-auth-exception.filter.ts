@@ -30,11 +30,26 @@ export function toWitboostHttpException(error: unknown): HttpException | undefin
 }
 
 /**
+ * What the filter catches, for Nest's `@Catch`: Nest picks the first filter whose `@Catch` types
+ * the exception is an `instanceof`, so this "type" matches exactly a `WitboostAuthError` or an
+ * error carrying one as `cause` (the `AxiosError` of `@wb/auth-axios`), and never an
+ * `HttpException` (one from `toWitboostHttpException` included): those stay with your filters.
+ */
+// biome-ignore lint/complexity/noStaticOnlyClass: a class is what @Catch takes; instanceof asks Symbol.hasInstance
+class CarriesWitboostError {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return !(value instanceof HttpException) && findWitboostError(value) !== undefined;
+  }
+}
+
+/**
  * Exception filter answering a `WitboostAuthError` that escapes a request handler (directly, or
  * as the `cause` of an axios/`HttpService` error) with the HTTP
  * problem of `@wb/auth-core`'s `toHttpProblem` (e.g. 502 for a rejected service token, with
- * `{ error: { code, message } }` and no secret). Any other exception goes to Nest's default
- * handling. HTTP contexts only; opt in globally.
+ * `{ error: { code, message } }` and no secret). It catches nothing else, whatever the order
+ * filters are registered in: every other exception (an `HttpException`, an `AxiosError` that
+ * carries no Witboost error) goes to your filters or Nest's default handling. HTTP contexts only;
+ * opt in globally. In a filter of your own, use {@link toWitboostHttpException} instead.
  *
  * @example
  * ```ts
@@ -48,7 +63,7 @@ export function toWitboostHttpException(error: unknown): HttpException | undefin
  * app.useGlobalFilters(new WitboostAuthExceptionFilter(httpAdapter));
  * ```
  */
-@Catch()
+@Catch(CarriesWitboostError)
 export class WitboostAuthExceptionFilter extends BaseExceptionFilter {
   private readonly logger = new Logger('WitboostAuthExceptionFilter');
 

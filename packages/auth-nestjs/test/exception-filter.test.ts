@@ -1,6 +1,10 @@
 import {
+  type ArgumentsHost,
+  Catch,
   Controller,
+  type ExceptionFilter,
   Get,
+  HttpException,
   type INestApplication,
   Inject,
   type LoggerService,
@@ -15,6 +19,7 @@ import {
   WitboostAuthModule,
   WitboostAuthService,
 } from '@wb/auth-nestjs';
+import { AxiosError } from 'axios';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTestingModule, SECRET_PATTERN, useEmulator } from './support.js';
 
@@ -61,6 +66,20 @@ class ProbeController {
   @Get('boom')
   boom() {
     throw new Error('unrelated failure');
+  }
+
+  @Get('upstream')
+  upstream() {
+    throw new AxiosError('upstream answered 404', 'ERR_BAD_REQUEST');
+  }
+
+  @Get('mapped')
+  async mapped() {
+    try {
+      return await this.witboost.getToken();
+    } catch (error) {
+      throw toWitboostHttpException(error) ?? error;
+    }
   }
 }
 
@@ -134,6 +153,95 @@ describe.each<FilterRegistration>(['APP_FILTER', 'useGlobalFilters'])(
     });
   },
 );
+
+@Catch(HttpException)
+class MyHttpFilter implements ExceptionFilter {
+  catch(exception: HttpException, host: ArgumentsHost) {
+    const response = host.switchToHttp().getResponse<{
+      status(code: number): { json(body: unknown): void };
+    }>();
+    response.status(exception.getStatus()).json({ handledBy: 'MyHttpFilter' });
+  }
+}
+
+@Catch()
+class MyCatchAll implements ExceptionFilter {
+  catch(_exception: unknown, host: ArgumentsHost) {
+    const response = host.switchToHttp().getResponse<{
+      status(code: number): { json(body: unknown): void };
+    }>();
+    response.status(418).json({ handledBy: 'MyCatchAll' });
+  }
+}
+
+type Order = 'APP_FILTER mine first' | 'APP_FILTER ours first' | 'useGlobalFilters(mine, ours)';
+
+async function startWithFilters(
+  accessToken: string,
+  mine: new () => ExceptionFilter,
+  order: Order,
+): Promise<string> {
+  const ours = { provide: APP_FILTER, useClass: WitboostAuthExceptionFilter };
+  const theirs = { provide: APP_FILTER, useClass: mine };
+  @Module({
+    imports: [WitboostAuthModule.forRoot({ baseUrl: env.wb.url, accessToken })],
+    controllers: [ProbeController],
+    providers:
+      order === 'APP_FILTER mine first'
+        ? [theirs, ours]
+        : order === 'APP_FILTER ours first'
+          ? [ours, theirs]
+          : [],
+  })
+  class AppModule {}
+  const moduleRef = await createTestingModule({ imports: [AppModule] }, capture).compile();
+  const app: INestApplication = env.track(moduleRef.createNestApplication());
+  if (order === 'useGlobalFilters(mine, ours)') {
+    const { httpAdapter } = app.get(HttpAdapterHost);
+    app.useGlobalFilters(new mine(), new WitboostAuthExceptionFilter(httpAdapter));
+  }
+  await app.listen(0, '127.0.0.1');
+  return app.getUrl();
+}
+
+describe.each<Order>([
+  'APP_FILTER mine first',
+  'APP_FILTER ours first',
+  'useGlobalFilters(mine, ours)',
+])('next to your own filters (%s)', (order) => {
+  it('your @Catch(HttpException) filter keeps your HttpExceptions, ours the Witboost errors', async () => {
+    const url = await startWithFilters(env.wb.issueAccessToken(), MyHttpFilter, order);
+
+    const notFound = await fetch(`${url}/not-found`);
+    const rateLimited = await fetch(`${url}/rate-limited`);
+
+    expect([notFound.status, await notFound.json()]).toEqual([404, { handledBy: 'MyHttpFilter' }]);
+    expect([rateLimited.status, await rateLimited.json()]).toEqual([
+      503,
+      toHttpProblem(RATE_LIMITED).body,
+    ]);
+  });
+
+  it('an HttpException from toWitboostHttpException stays with your filter', async () => {
+    const accessToken = env.wb.issueAccessToken();
+    env.wb.revoke(accessToken);
+    const url = await startWithFilters(accessToken, MyHttpFilter, order);
+
+    const response = await fetch(`${url}/mapped`);
+
+    expect([response.status, await response.json()]).toEqual([502, { handledBy: 'MyHttpFilter' }]);
+  });
+
+  it('your catch-all keeps every exception that is not a Witboost error, AxiosErrors included', async () => {
+    const url = await startWithFilters(env.wb.issueAccessToken(), MyCatchAll, order);
+
+    const upstream = await fetch(`${url}/upstream`);
+    const boom = await fetch(`${url}/boom`);
+
+    expect([upstream.status, await upstream.json()]).toEqual([418, { handledBy: 'MyCatchAll' }]);
+    expect(boom.status).toBe(418);
+  });
+});
 
 describe('without the filter', () => {
   it('a Witboost error is an opaque 500, as for any unknown error', async () => {
