@@ -71,6 +71,51 @@ describe('exchangeAccessToken', () => {
     expect(result.lifetimeSeconds).toBe(42);
   });
 
+  describe('lifetime sanity', () => {
+    const nowSeconds = () => Math.floor(Date.now() / 1000);
+    it.each([
+      ['exp in milliseconds', () => ({ iat: nowSeconds(), exp: Date.now() + 300_000 })],
+      ['exp absurdly far away', () => ({ iat: nowSeconds(), exp: 1e300 })],
+      ['a longer life than requested', () => ({ iat: nowSeconds(), exp: nowSeconds() + 3600 })],
+    ])('never exceeds the requested duration: %s', async (_name, claims) => {
+      const jwt = makeJwt(claims());
+      const result = await exchangeWith(() => jsonResponse(200, { jwt }), {
+        durationSeconds: 300,
+      });
+      expect(result.lifetimeSeconds).toBe(300);
+      expect(result.expiresAt - result.sentAt).toBe(300_000);
+    });
+
+    it('keeps a shorter exp − iat', async () => {
+      const jwt = jwtFor(60);
+      const result = await exchangeWith(() => jsonResponse(200, { jwt }), { durationSeconds: 300 });
+      expect(result.lifetimeSeconds).toBe(60);
+    });
+
+    it('without iat, measures exp against the Date header (server clock 1 h ahead)', async () => {
+      const serverNow = Date.now() + 3_600_000;
+      const jwt = makeJwt({ exp: Math.floor(serverNow / 1000) + 100 });
+      const date = new Date(Math.floor(serverNow / 1000) * 1000).toUTCString();
+      const result = await exchangeWith(() => jsonResponse(200, { jwt }, { date }), {
+        durationSeconds: 300,
+      });
+      expect(result.lifetimeSeconds).toBe(100);
+    });
+
+    it.each([
+      ['in 1970', 1],
+      ['negative', -5],
+      ['one second before the Date header', Math.floor(Date.now() / 1000) - 1],
+    ])('without iat, rejects an exp already past by the Date header (%s)', async (_name, exp) => {
+      const jwt = makeJwt({ exp });
+      const error = await exchangeWith(() =>
+        jsonResponse(200, { jwt }, { date: new Date().toUTCString() }),
+      ).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'invalid_exchange_response' });
+      expectNoSecret(error, [jwt, ACCESS_TOKEN]);
+    });
+  });
+
   it('counts the lifetime from local send time, whatever the server clock says', async () => {
     const jwt = jwtFor(300, {}, -3 * 3600); // server three hours behind
     const result = await exchangeWith(() => jsonResponse(200, { jwt }));

@@ -66,7 +66,10 @@ export interface ExchangeResult {
   readonly jwt: string;
   /** The scope that was requested (`undefined`: none). */
   readonly scope: string | undefined;
-  /** `exp − iat` when the JWT has `iat`, else the requested duration. */
+  /**
+   * `min(exp − iat, requested duration)` when the JWT has `iat`; otherwise the requested
+   * duration, capped at `exp − Date` when the response has a `Date` header.
+   */
   readonly lifetimeSeconds: number;
   /** Local epoch ms when the request was sent: the lifetime counts from here, not from the server clock. */
   readonly sentAt: number;
@@ -231,7 +234,7 @@ export async function exchangeOnce(request: ExchangeRequest): Promise<ExchangeRe
       );
     }
     if (response.status !== 200) throw statusError(response, text, request, errorOptions);
-    return parseSuccess(text, request, sentAt, errorOptions);
+    return parseSuccess(text, request, sentAt, response.headers.get('date'), errorOptions);
   } finally {
     settled = true;
     clearTimeout(timer);
@@ -243,6 +246,7 @@ function parseSuccess(
   text: string,
   request: ExchangeRequest,
   sentAt: number,
+  serverDate: string | null,
   errorOptions: WitboostAuthErrorOptions,
 ): ExchangeResult {
   let parsed: unknown;
@@ -264,9 +268,27 @@ function parseSuccess(
     );
   }
   const claims = decodeExchangedJwt(jwt, errorOptions);
-  const lifetimeSeconds =
-    claims.iat === undefined ? request.durationSeconds : claims.exp - claims.iat;
+  const lifetimeSeconds = lifetimeOf(claims, request.durationSeconds, serverDate);
+  if (!Number.isFinite(lifetimeSeconds) || lifetimeSeconds <= 0) {
+    throw new WitboostAuthError(
+      'invalid_exchange_response',
+      "the JWT exchange answered 200 but its jwt is already expired by the server's own Date header",
+      errorOptions,
+    );
+  }
   return createExchangeResult(jwt, request.scope, lifetimeSeconds, sentAt, claims);
+}
+
+/**
+ * Lifetime in seconds: never more than requested (the server cannot grant more, so an `exp` in
+ * milliseconds or absurdly far away is not trusted), and `exp − iat` when the JWT has `iat`.
+ * Without `iat`, `exp` is compared with the response's `Date` header, both on the server clock.
+ */
+function lifetimeOf(claims: JwtClaims, requested: number, serverDate: string | null): number {
+  if (claims.iat !== undefined) return Math.min(claims.exp - claims.iat, requested);
+  const date = serverDate === null ? Number.NaN : Date.parse(serverDate);
+  if (Number.isNaN(date)) return requested;
+  return Math.min(claims.exp - date / 1000, requested);
 }
 
 function createExchangeResult(
