@@ -11,6 +11,7 @@ import {
   unwrapAdapter,
 } from './dispatch.js';
 import { toAxiosError } from './errors.js';
+import { finalUrlOf, followedNoRedirect } from './final-url.js';
 import { guardRedirects } from './redirect.js';
 import { assertAuth, assertInstance } from './validate.js';
 
@@ -23,11 +24,6 @@ function isStream(data: unknown): boolean {
   if (typeof data !== 'object' || data === null) return false;
   const candidate = data as { pipe?: unknown; getReader?: unknown };
   return typeof candidate.pipe === 'function' || typeof candidate.getReader === 'function';
-}
-
-/** Where the response came from after redirects (Node http adapter), else `undefined`. */
-function finalUrlOf(request: unknown): unknown {
-  return (request as { res?: { responseUrl?: unknown } } | undefined)?.res?.responseUrl;
 }
 
 /**
@@ -108,8 +104,11 @@ export function attachWitboostAuth(instance: AxiosInstance, auth: WitboostAuth):
         hideRawRequest(error);
       }
       if (sent === undefined) throw error;
+      // Where the 401 came from; when the adapter does not tell (axios < 1.12's fetch adapter, a
+      // custom adapter) and redirects were possible, it may be another origin's: not replayed.
       const finalUrl = finalUrlOf(error.request);
-      const fromWitboost = typeof finalUrl !== 'string' || auth.isWitboostUrl(finalUrl);
+      const fromWitboost =
+        finalUrl === undefined ? followedNoRedirect(config) : auth.isWitboostUrl(finalUrl);
       if (error.response?.status !== 401 || !fromWitboost) throw error;
       if (config[REPLAYED] === true || isStream(config.data)) throw error;
       auth.invalidate(sent.header);

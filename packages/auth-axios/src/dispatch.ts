@@ -7,6 +7,7 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { stillGoesTo } from './destination.js';
+import { recordFetchFinalUrl } from './final-url.js';
 
 type AdapterSpec = AxiosRequestConfig['adapter'];
 type GetAdapter = (spec: AdapterSpec, config?: InternalAxiosRequestConfig) => AxiosAdapter;
@@ -103,6 +104,7 @@ export function guardDispatch(
       config.headers.delete('Authorization');
       sent = false;
     }
+    if (sent) recordFetchFinalUrl(config);
     // Like dispatchRequest: the request's adapter, else axios's default one.
     const spec = inner ?? axios.defaults.adapter;
     const adapter = typeof spec === 'function' ? spec : (resolver as GetAdapter)(spec, config);

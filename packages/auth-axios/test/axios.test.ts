@@ -228,6 +228,69 @@ describe('401 from Witboost', () => {
   });
 });
 
+describe('401 with the fetch adapter', () => {
+  test('a 401 from another origin reached by a redirect does not invalidate anything', async () => {
+    const foreign = await server(401);
+    const client = createWitboostAxios({ auth: newAuth(), adapter: 'fetch' });
+    await client.get(CATALOG);
+
+    const error = await rejection(
+      client.get('/__test/redirect', { params: { to: `${foreign.url}/x`, status: 307 } }),
+    );
+
+    expect((error as AxiosError).response?.status).toBe(401);
+    expect(foreign.received).toHaveLength(1);
+    expect(foreign.received[0]?.headers.authorization).toBeUndefined();
+    expect(wb.stats.exchanges.total).toBe(1);
+  });
+
+  test("a 401 from Witboost is still replayed, through the caller's own env.fetch", async () => {
+    const auth = newAuth();
+    const fetched: string[] = [];
+    const client = createWitboostAxios({
+      auth,
+      adapter: 'fetch',
+      env: {
+        fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+          fetched.push(input instanceof Request ? input.url : String(input));
+          return fetch(input, init);
+        },
+      },
+    });
+    await client.get(CATALOG);
+    wb.faults.rejectJwt(await auth.getToken());
+
+    const response = await client.get(CATALOG);
+
+    expect(response.status).toBe(200);
+    expect(wb.stats.exchanges.total).toBe(2);
+    expect(fetched).toHaveLength(3);
+  });
+
+  test('an adapter that does not tell where the answer came from: replayed only without redirects', async () => {
+    const auth = newAuth();
+    let calls = 0;
+    const opaque: AxiosAdapter = async (config) => {
+      calls += 1;
+      throw new AxiosError('denied', 'ERR_BAD_REQUEST', config, undefined, {
+        status: 401,
+        statusText: 'Unauthorized',
+        headers: {},
+        config,
+        data: null,
+      });
+    };
+    const client = createWitboostAxios({ auth, adapter: opaque });
+
+    await rejection(client.get(CATALOG));
+    const afterRedirectable = calls;
+    await rejection(client.get(CATALOG, { maxRedirects: 0 }));
+
+    expect(afterRedirectable).toBe(1);
+    expect(calls).toBe(3);
+  });
+});
+
 describe('redirects', () => {
   test('a redirect to another origin (same host, other port) carries no credential', async () => {
     const elsewhere = await server();
