@@ -2,6 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { WitboostAuthError } from '../errors.js';
 import type { AccessTokenSource } from '../types.js';
+import { sharedCall } from './shared-call.js';
 import { describe } from './token-checks.js';
 
 /**
@@ -68,7 +69,6 @@ export function fromFile(path: string | URL, options: FromFileOptions = {}): Acc
   const description = `file ${filePath}`;
   let snapshot: Snapshot | undefined;
   let checkedAt = Number.NEGATIVE_INFINITY;
-  let pending: Promise<string> | undefined;
 
   const refresh = async (): Promise<string> => {
     const stats = await stat(filePath).catch((error: unknown) => {
@@ -81,6 +81,7 @@ export function fromFile(path: string | URL, options: FromFileOptions = {}): Acc
     checkedAt = Date.now();
     return snapshot.token;
   };
+  const shared = sharedCall(refresh);
 
   return {
     description,
@@ -88,11 +89,8 @@ export function fromFile(path: string | URL, options: FromFileOptions = {}): Acc
       if (snapshot !== undefined && Date.now() - checkedAt < checkIntervalMs) {
         return Promise.resolve(snapshot.token);
       }
-      // One stat/read at a time, however many callers ask concurrently.
-      pending ??= refresh().finally(() => {
-        pending = undefined;
-      });
-      return pending;
+      // One stat/read at a time, however many callers ask concurrently (a hung one for 5 s at most).
+      return shared();
     },
     close() {
       snapshot = undefined;

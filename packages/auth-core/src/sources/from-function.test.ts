@@ -34,6 +34,46 @@ describe('fromFunction', () => {
     expect(calls).toBe(2);
   });
 
+  it('stops sharing a call that hangs after 5 s: the next read calls the function again', async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    const source = fromFunction(() => {
+      calls++;
+      return calls === 1 ? new Promise<string>(() => {}) : 'wbat-second-call';
+    });
+    const hung = source.getAccessToken();
+    void source.getAccessToken();
+    expect(calls).toBe(1);
+    await vi.advanceTimersByTimeAsync(4_999);
+    void source.getAccessToken();
+    expect(calls).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(source.getAccessToken()).resolves.toBe('wbat-second-call');
+    expect(calls).toBe(2);
+    expect(vi.getTimerCount()).toBe(0);
+    void hung;
+  });
+
+  it('through createWitboostAuth, a read after a hung one gets a fresh call', async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    const auth = createWitboostAuth({
+      baseUrl: 'https://witboost.example.com',
+      mode: 'basic',
+      accessToken: fromFunction(() => {
+        calls++;
+        return calls === 1 ? new Promise<string>(() => {}) : 'wbat-second-call-0123456789';
+      }),
+      refresh: { exchangeTimeoutMs: 5_000 },
+    });
+    const first = auth.authorizationFor('/api/x').catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(await first).toMatchObject({ code: 'token_source_failed' });
+    await expect(auth.authorizationFor('/api/x')).resolves.toMatch(/^Basic /);
+    expect(calls).toBe(2);
+    await auth.close();
+  });
+
   it('caches for cacheMs', async () => {
     vi.useFakeTimers();
     let calls = 0;

@@ -1,5 +1,6 @@
 import { WitboostAuthError } from '../errors.js';
 import type { AccessTokenSource } from '../types.js';
+import { sharedCall } from './shared-call.js';
 import { checkSourceValue, wrapSourceError } from './token-checks.js';
 
 /**
@@ -30,7 +31,8 @@ export interface FromFunctionOptions {
 
 /**
  * An access token source calling your function, for secret stores such as HashiCorp Vault or
- * AWS Secrets Manager. Concurrent calls share one invocation. Whatever the function throws
+ * AWS Secrets Manager. Concurrent calls share one invocation (for at most 5 s: a call that hangs
+ * longer no longer holds later reads). Whatever the function throws
  * becomes a `token_source_failed` error whose message (and cause) is redacted.
  *
  * @param fn - Returns the current access token (surrounding whitespace is ignored).
@@ -73,8 +75,6 @@ export function fromFunction(
   }
 
   let cached: { token: string; at: number } | undefined;
-  let pending: Promise<string> | undefined;
-
   const call = async (): Promise<string> => {
     let value: unknown;
     try {
@@ -86,6 +86,7 @@ export function fromFunction(
     if (cacheMs > 0) cached = { token, at: Date.now() };
     return token;
   };
+  const shared = sharedCall(call);
 
   return {
     description,
@@ -93,10 +94,7 @@ export function fromFunction(
       if (cached !== undefined && Date.now() - cached.at < cacheMs) {
         return Promise.resolve(cached.token);
       }
-      pending ??= call().finally(() => {
-        pending = undefined;
-      });
-      return pending;
+      return shared();
     },
     close() {
       cached = undefined;
