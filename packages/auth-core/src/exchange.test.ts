@@ -179,6 +179,25 @@ describe('exchangeAccessToken', () => {
     expectNoSecret(error, [ACCESS_TOKEN, jwt]);
   });
 
+  it('measures an HTTP-date Retry-After against the Date header (server clock 1 h ahead)', async () => {
+    const serverNow = Math.floor((Date.now() + 3_600_000) / 1000) * 1000;
+    const headers = {
+      date: new Date(serverNow).toUTCString(),
+      'retry-after': new Date(serverNow + 5_000).toUTCString(),
+    };
+    const error = await exchangeWith(() => jsonResponse(503, {}, headers)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'server_error', retryAfterMs: 5_000 });
+  });
+
+  it.each([
+    ['delta-seconds of a year', { 'retry-after': '31536000' }],
+    ['an HTTP date a day away', { 'retry-after': new Date(Date.now() + 86_400_000).toUTCString() }],
+  ])('caps Retry-After at 5 minutes: %s', async (_name, headers) => {
+    const error = await exchangeWith(() => jsonResponse(429, {}, headers)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'rate_limited', retryAfterMs: 300_000 });
+    expect((error as Error).message).toContain('retry after 300s');
+  });
+
   it('parses Retry-After given as an HTTP date', async () => {
     const date = new Date(Date.now() + 60_000).toUTCString();
     const error = await exchangeWith(() => jsonResponse(429, {}, { 'retry-after': date })).catch(

@@ -348,7 +348,11 @@ function statusError(
       options,
     );
   }
-  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+  const retryAfterMs = parseRetryAfter(
+    response.headers.get('retry-after'),
+    Date.now(),
+    response.headers.get('date'),
+  );
   if (retryAfterMs !== undefined) options.retryAfterMs = retryAfterMs;
   const wait =
     retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)}s)`;
