@@ -840,3 +840,45 @@ describe('Retry-After on any retryable answer', () => {
     expect(stub.calls).toHaveLength(2);
   });
 });
+
+describe('a token that arrives already unusable', () => {
+  const slowStub = (delayMs: number, lifetimeSeconds: number) =>
+    exchangeStub(async () => {
+      const jwt = jwtFor(lifetimeSeconds);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      return jsonResponse(200, { jwt });
+    });
+
+  it('is retried once, then fails with invalid_exchange_response instead of reaching a caller', async () => {
+    const events: WitboostAuthEvent[] = [];
+    const stub = slowStub(1_500, 2);
+    const auth = create({ fetch: stub.fetch, durationSeconds: 2, onEvent: (e) => events.push(e) });
+    const result = auth.getToken().catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(3_000);
+    const error = await result;
+    expect(error).toMatchObject({ code: 'invalid_exchange_response' });
+    expect((error as Error).message).toContain('JWT lifetime shorter than the exchange round trip');
+    expectNoSecret(error, [ACCESS_TOKEN]);
+    expect(stub.calls).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'exchange')).toHaveLength(0);
+    expect(events.filter((e) => e.type === 'exchange_failed')).toEqual([
+      expect.objectContaining({ code: 'invalid_exchange_response', retryInMs: 0 }),
+      expect.objectContaining({ code: 'invalid_exchange_response' }),
+    ]);
+  });
+
+  it('a second, faster round trip is handed out', async () => {
+    let delay = 1_500;
+    const stub = exchangeStub(async () => {
+      const jwt = jwtFor(2);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = 10;
+      return jsonResponse(200, { jwt });
+    });
+    const auth = create({ fetch: stub.fetch, durationSeconds: 2 });
+    const result = auth.getToken();
+    await vi.advanceTimersByTimeAsync(1_510);
+    await expect(result).resolves.toEqual(expect.any(String));
+    expect(stub.calls).toHaveLength(2);
+  });
+});

@@ -259,6 +259,7 @@ export function createTokenManager(
   async function runFlight(slot: Slot): Promise<TokenState> {
     let attempt = 0;
     let waitedAttempts = 0;
+    let tooShort = 0;
     for (;;) {
       if (closed) throw closedError();
       const startedAt = Date.now();
@@ -302,7 +303,29 @@ export function createTokenManager(
           tokenLabel: source.description,
         });
         if (closed) throw closedError();
-        return install(slot, `Bearer ${result.jwt}`, result, Date.now() - startedAt, background);
+        const window = lifetimeWindow(result);
+        const arrivedAt = Date.now();
+        if (arrivedAt >= window.usableUntil) {
+          // Expired (minus the margin) before it arrived: handing it out would earn a 401. One
+          // slow round trip may be bad luck; two mean the lifetime is too short for this link.
+          if (tooShort++ === 0) {
+            emit({
+              type: 'exchange_failed',
+              scope: slot.scope,
+              durationMs: arrivedAt - startedAt,
+              code: 'invalid_exchange_response',
+              background,
+              retryInMs: 0,
+            });
+            continue;
+          }
+          throw new WitboostAuthError(
+            'invalid_exchange_response',
+            `JWT lifetime shorter than the exchange round trip: a ${result.lifetimeSeconds}s token took ${arrivedAt - startedAt} ms to arrive and was no longer usable (raise durationSeconds or lower refresh.expiryMarginMs)`,
+            { principal },
+          );
+        }
+        return install(slot, `Bearer ${result.jwt}`, result, arrivedAt - startedAt, background);
       } catch (raw) {
         if (closed) throw closedError();
         const error = toAuthError(raw);
@@ -365,20 +388,10 @@ export function createTokenManager(
     durationMs = 0,
     background = false,
   ): TokenState {
-    let refreshAt = Number.POSITIVE_INFINITY;
-    let usableUntil = Number.POSITIVE_INFINITY;
-    if (result !== undefined) {
-      const lifetimeMs = result.lifetimeSeconds * 1000;
-      // exp/iat are whole seconds (+1 s), and the request still has to travel (the margin);
-      // but a short-lived token stays usable for at least half its life.
-      const margin = Math.min(
-        Math.min(refresh.expiryMarginMs, lifetimeMs * 0.1) + 1000,
-        lifetimeMs / 2,
-      );
-      usableUntil = result.sentAt + lifetimeMs - margin;
-      const ratio = refresh.refreshAtRatio + Math.random() * refresh.jitterRatio;
-      refreshAt = Math.min(result.sentAt + lifetimeMs * ratio, usableUntil);
-    }
+    const { refreshAt, usableUntil } =
+      result === undefined
+        ? { refreshAt: Number.POSITIVE_INFINITY, usableUntil: Number.POSITIVE_INFINITY }
+        : lifetimeWindow(result);
     const now = Date.now();
     const token: TokenState = {
       header: headerValue,
@@ -419,6 +432,20 @@ export function createTokenManager(
       if (shouldKeepWarm(slot) && !token.fresh) startFlight(slot);
     }
     return token;
+  }
+
+  /** When a JWT must be refreshed and when it stops being handed out, on the local clock. */
+  function lifetimeWindow(result: ExchangeResult): { refreshAt: number; usableUntil: number } {
+    const lifetimeMs = result.lifetimeSeconds * 1000;
+    // exp/iat are whole seconds (+1 s), and the request still has to travel (the margin);
+    // but a short-lived token stays usable for at least half its life.
+    const margin = Math.min(
+      Math.min(refresh.expiryMarginMs, lifetimeMs * 0.1) + 1000,
+      lifetimeMs / 2,
+    );
+    const usableUntil = result.sentAt + lifetimeMs - margin;
+    const ratio = refresh.refreshAtRatio + Math.random() * refresh.jitterRatio;
+    return { refreshAt: Math.min(result.sentAt + lifetimeMs * ratio, usableUntil), usableUntil };
   }
 
   function shouldKeepWarm(slot: Slot): boolean {
