@@ -603,6 +603,56 @@ describe('basic mode', () => {
   });
 });
 
+describe('basic mode recheck', () => {
+  it('re-reads the source after 60 s: the caller gets the current header at once, the next one the rotated token', async () => {
+    const rotated = 'wbat-ROTATEDaccessTOKEN0123456789abcdefgh';
+    let current = ACCESS_TOKEN;
+    const read = vi.fn(async () => current);
+    const auth = create({ mode: 'basic', accessToken: fromFunction(read) });
+    const url = '/api/catalog/entities';
+    const first = auth.authorizationFor(url);
+    await expect(first).resolves.toBe(basicAuthorization(ACCESS_TOKEN));
+    const warm = auth.authorizationFor(url);
+    await vi.advanceTimersByTimeAsync(30_000);
+    // Same token at the first recheck: same header, same promise, one read.
+    await vi.advanceTimersByTimeAsync(30_000);
+    await expect(auth.authorizationFor(url)).resolves.toBe(basicAuthorization(ACCESS_TOKEN));
+    await settle();
+    expect(read).toHaveBeenCalledTimes(2);
+    expect(auth.authorizationFor(url)).toBe(warm);
+    current = rotated;
+    await vi.advanceTimersByTimeAsync(59_999);
+    await expect(auth.authorizationFor(url)).resolves.toBe(basicAuthorization(ACCESS_TOKEN));
+    expect(read).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(1);
+    // The caller at the recheck point does not wait for the source.
+    await expect(auth.authorizationFor(url)).resolves.toBe(basicAuthorization(ACCESS_TOKEN));
+    await settle();
+    expect(read).toHaveBeenCalledTimes(3);
+    await expect(auth.authorizationFor(url)).resolves.toBe(basicAuthorization(rotated));
+  });
+
+  it('keeps serving the header when a recheck read fails, and tries again 60 s later', async () => {
+    let fail = false;
+    const read = vi.fn(async () => {
+      if (fail) throw new Error('vault down');
+      return ACCESS_TOKEN;
+    });
+    const auth = create({ mode: 'basic', accessToken: fromFunction(read) });
+    await auth.authorizationFor('/api/x');
+    fail = true;
+    await vi.advanceTimersByTimeAsync(60_000);
+    await expect(auth.authorizationFor('/api/x')).resolves.toBe(basicAuthorization(ACCESS_TOKEN));
+    await settle();
+    expect(read).toHaveBeenCalledTimes(2);
+    fail = false;
+    await vi.advanceTimersByTimeAsync(60_000);
+    await auth.authorizationFor('/api/x');
+    await settle();
+    expect(read).toHaveBeenCalledTimes(3);
+  });
+});
+
 describe('origins and scopes', () => {
   it('hands credentials only to configured origins and does not read the token for others', async () => {
     const read = vi.fn(async () => ACCESS_TOKEN);

@@ -80,6 +80,13 @@ const REJECTIONS: ReadonlySet<WitboostAuthErrorCode> = new Set([
  * every call halves warm throughput on VMs with a slow clock source; every 32nd costs ~3%.
  */
 export const CLOCK_CHECK_INTERVAL = 32;
+/**
+ * How long a Basic header is handed out before the source is read again: a rotated access token
+ * (a Kubernetes secret, Vault) reaches Basic mode without waiting for a 401. The caller at the
+ * recheck point still gets the current header at once; a background read replaces it only when
+ * the access token changed.
+ */
+export const BASIC_RECHECK_MS = 60_000;
 // setTimeout fires at once for larger delays, so long lifetimes are clamped.
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -368,7 +375,11 @@ export function createTokenManager(
         if (retryInMs !== undefined) failed.retryInMs = retryInMs;
         emit(failed);
         if (retryInMs === undefined) {
-          if (usable && slot.token !== undefined) slot.refreshGaveUp = slot.token.generation;
+          if (usable && slot.token !== undefined) {
+            // Basic: keep the header and look at the source again at the next recheck point.
+            if (basic) install(slot, slot.token.header, undefined);
+            else slot.refreshGaveUp = slot.token.generation;
+          }
           // Any retryable answer with a Retry-After (a 429, a 503…): new callers must not each
           // start an exchange the server just asked us not to send.
           if (!usable && RETRYABLE.has(error.code) && error.retryAfterMs !== undefined) {
@@ -388,15 +399,20 @@ export function createTokenManager(
     durationMs = 0,
     background = false,
   ): TokenState {
+    const now = Date.now();
     const { refreshAt, usableUntil } =
       result === undefined
-        ? { refreshAt: Number.POSITIVE_INFINITY, usableUntil: Number.POSITIVE_INFINITY }
+        ? { refreshAt: now + BASIC_RECHECK_MS, usableUntil: Number.POSITIVE_INFINITY }
         : lifetimeWindow(result);
-    const now = Date.now();
+    // A Basic recheck that found the same access token keeps the very promises callers hold.
+    const same = result === undefined ? slot.token : undefined;
+    const unchanged = same !== undefined && same.header === headerValue;
     const token: TokenState = {
       header: headerValue,
-      headerPromise: Promise.resolve(headerValue),
-      valuePromise: Promise.resolve(result === undefined ? headerValue : result.jwt),
+      headerPromise: unchanged ? same.headerPromise : Promise.resolve(headerValue),
+      valuePromise: unchanged
+        ? same.valuePromise
+        : Promise.resolve(result === undefined ? headerValue : result.jwt),
       fresh: now < refreshAt,
       staleTimer: undefined,
       refreshAt,
