@@ -59,6 +59,18 @@ describe('exchangeAccessToken', () => {
     });
   });
 
+  it('sends the canonical scope list: deduplicated and sorted', async () => {
+    const stub = exchangeStub();
+    const result = await exchangeAccessToken({
+      baseUrl,
+      accessToken: ACCESS_TOKEN,
+      scope: 'b:y a:x b:y',
+      fetch: stub.fetch,
+    });
+    expect(stub.calls[0]?.body.scope).toBe('a:x b:y');
+    expect(result.scope).toBe('a:x b:y');
+  });
+
   it('omits scope when none is asked and defaults duration_seconds to 300', async () => {
     const stub = exchangeStub();
     await exchangeAccessToken({ baseUrl, accessToken: ACCESS_TOKEN, fetch: stub.fetch });

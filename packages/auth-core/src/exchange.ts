@@ -5,7 +5,7 @@ import { DEFAULT_DURATION_SECONDS, REFRESH_DEFAULTS } from './options.js';
 import { redactSecrets } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
 import { sanitizeCause } from './sanitize-cause.js';
-import { assertScope } from './scope.js';
+import { assertScope, canonicalScope } from './scope.js';
 import type { Principal } from './types.js';
 import { parseCredentialUrl, typeName } from './url-policy.js';
 
@@ -141,7 +141,8 @@ export async function exchangeAccessToken(
   if (!Number.isInteger(durationSeconds) || durationSeconds < 1) {
     invalidOption('durationSeconds must be an integer >= 1');
   }
-  const scope = options.scope === undefined ? undefined : assertScope(options.scope, 'scope');
+  const scope =
+    options.scope === undefined ? undefined : canonicalScope(assertScope(options.scope, 'scope'));
   const timeoutMs = options.timeoutMs ?? REFRESH_DEFAULTS.exchangeTimeoutMs;
   if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || timeoutMs > 2_147_483_647) {
     invalidOption('timeoutMs must be a positive number of milliseconds');

@@ -3,6 +3,7 @@ import {
   assertScope,
   COMPUTATIONAL_GOVERNANCE_PATH,
   COMPUTATIONAL_GOVERNANCE_SCOPE,
+  canonicalScope,
 } from './scope.js';
 import type {
   AuthMode,
@@ -181,7 +182,9 @@ function resolveOrigins(
     if (typeof entry === 'object' && entry !== null && !(entry instanceof URL)) {
       const extra = entry as { url?: unknown; scope?: unknown };
       raw = extra.url;
-      if (extra.scope !== undefined) scope = assertScope(extra.scope, `${what}.scope`);
+      if (extra.scope !== undefined) {
+        scope = canonicalScope(assertScope(extra.scope, `${what}.scope`));
+      }
     }
     const origin = parseCredentialUrl(raw, what, allowInsecureHttp).origin;
     if (listed.has(origin)) invalidOption(`${what} lists the origin ${origin} twice`);
@@ -216,7 +219,7 @@ function resolveRules(
         `${what}.pathPrefix must be a path starting with '/' without query, fragment or spaces`,
       );
     }
-    const checkedScope = assertScope(scope, `${what}.scope`);
+    const checkedScope = canonicalScope(assertScope(scope, `${what}.scope`));
     let ruleOrigin: string | undefined;
     if (origin !== undefined) {
       let parsed: URL;

@@ -14,6 +14,14 @@ export function isValidScope(scope: unknown): scope is string {
   return typeof scope === 'string' && scope.length <= 1024 && SCOPE_PATTERN.test(scope);
 }
 
+/**
+ * The one spelling of a scope list: duplicates dropped, scopes sorted. `a:x b:y`, `b:y a:x` and
+ * `a:x b:y a:x` are one scope set, so they share one cached JWT, and this is what is sent.
+ */
+export function canonicalScope(scope: string): string {
+  return [...new Set(scope.split(' '))].sort().join(' ');
+}
+
 /** Throws `invalid_options` unless `scope` is a well-formed space-separated scope list. */
 export function assertScope(scope: unknown, what: string): string {
   if (!isValidScope(scope)) {

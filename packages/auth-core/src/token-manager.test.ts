@@ -739,6 +739,24 @@ describe('origins and scopes', () => {
   });
 });
 
+describe('scope canonicalisation', () => {
+  it('one exchange for one scope set, however it is spelled; the canonical string is sent', async () => {
+    const stub = exchangeStub();
+    const auth = create({
+      fetch: stub.fetch,
+      scopes: [{ pathPrefix: '/api/reports', scope: 'b:y a:x' }],
+    });
+    const tokens = await Promise.all(
+      ['a:x b:y', 'b:y a:x', 'a:x b:y a:x'].map((scope) => auth.getToken({ scope })),
+    );
+    expect(new Set(tokens).size).toBe(1);
+    await auth.getToken({ scope: 'b:y a:x b:y' });
+    expect(auth.scopeFor('/api/reports/daily')).toBe('a:x b:y');
+    await expect(auth.authorizationFor('/api/reports/daily')).resolves.toBe(`Bearer ${tokens[0]}`);
+    expect(stub.calls.map((call) => call.body.scope)).toEqual(['a:x b:y']);
+  });
+});
+
 describe('observability', () => {
   it('emits exchange events and logs structured lines without any secret; a throwing hook is harmless', async () => {
     const events: WitboostAuthEvent[] = [];

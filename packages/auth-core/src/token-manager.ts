@@ -4,6 +4,7 @@ import { isWitboostAuthError, WitboostAuthError } from './errors.js';
 import { EXCHANGE_PATH, type ExchangeResult, exchangeOnce } from './exchange.js';
 import type { ResolvedConfig } from './options.js';
 import { sanitizeCause } from './sanitize-cause.js';
+import { canonicalScope } from './scope.js';
 import { readAccessToken } from './sources/resolve-source.js';
 import type { AccessTokenSource, WitboostAuthErrorCode, WitboostAuthEvent } from './types.js';
 
@@ -154,7 +155,8 @@ export function createTokenManager(
 
   function slotFor(scope: string | undefined): Slot {
     if (basic || scope === undefined) return defaultSlot;
-    return slots.get(scope) ?? newSlot(scope);
+    const key = canonicalScope(scope);
+    return slots.get(key) ?? newSlot(key);
   }
 
   let callsBeforeClockCheck = 0;
@@ -602,7 +604,12 @@ export function createTokenManager(
   return {
     defaultSlot,
     slotFor,
-    peekSlot: (scope) => (basic || scope === undefined ? defaultSlot : slots.get(scope)),
+    peekSlot: (scope) =>
+      basic || scope === undefined
+        ? defaultSlot
+        : // A canonical scope (the usual case) is found without splitting it.
+          (slots.get(scope) ??
+          (typeof scope === 'string' ? slots.get(canonicalScope(scope)) : undefined)),
     isFresh,
     header,
     value,

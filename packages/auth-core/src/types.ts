@@ -316,7 +316,7 @@ export type WitboostAuthErrorCode =
  * ```
  */
 export interface GetTokenOptions {
-  /** Space-separated scopes; the default JWT (no scope) when omitted. */
+  /** Space-separated scopes (deduplicated and sorted: one JWT per set); the default JWT when omitted. */
   scope?: string;
   /** Abort waiting (the shared exchange keeps going for other callers). */
   signal?: AbortSignal;
