@@ -358,3 +358,22 @@ describe('exchangeAccessToken', () => {
     expectNoSecret(error, [ACCESS_TOKEN]);
   });
 });
+
+describe('a server that echoes the access token', () => {
+  it('never puts it in the error, whatever its format', async () => {
+    const opaque = 'pat_9fK2mQx7Lw3ZrT8vYp1Nc4Hs6Dg0Jb5A';
+    const stub = exchangeStub(() =>
+      jsonResponse(400, {
+        error: { message: `duration_seconds exceeds remaining lifetime of token ${opaque}` },
+      }),
+    );
+    const error = await exchangeAccessToken({
+      baseUrl,
+      accessToken: opaque,
+      fetch: stub.fetch,
+    }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'exchange_bad_request' });
+    expect(String(error)).toContain('exceeds remaining lifetime of token');
+    expectNoSecret(error, [opaque]);
+  });
+});

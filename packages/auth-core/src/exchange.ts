@@ -2,7 +2,7 @@ import { WitboostAuthError, type WitboostAuthErrorOptions } from './errors.js';
 import { invalidOption } from './fail.js';
 import { decodeExchangedJwt, type JwtClaims } from './jwt-claims.js';
 import { DEFAULT_DURATION_SECONDS, REFRESH_DEFAULTS } from './options.js';
-import { redactSecrets } from './redact.js';
+import { redactSecrets, redactToken } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
 import { sanitizeCause } from './sanitize-cause.js';
 import { assertScope, canonicalScope } from './scope.js';
@@ -328,7 +328,7 @@ function statusError(
   errorOptions: WitboostAuthErrorOptions,
 ): WitboostAuthError {
   const status = response.status;
-  const said = serverMessage(text);
+  const said = serverMessage(text, request.accessToken);
   const suffix = said === undefined ? '' : `: ${said}`;
   const options = { ...errorOptions, status };
   const token =
@@ -378,8 +378,12 @@ function statusError(
   );
 }
 
-/** The server's own words from `{ error: { message } }` or `{ message }`, redacted and short. */
-function serverMessage(text: string): string | undefined {
+/**
+ * The server's own words from `{ error: { message } }` or `{ message }`, redacted and short. The
+ * access token sent is replaced by its redacted form first: token formats are opaque, so a
+ * server that echoes one in a shape the patterns don't know must still not leak it.
+ */
+function serverMessage(text: string, accessToken: string): string | undefined {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -396,7 +400,8 @@ function serverMessage(text: string): string | undefined {
     message = nested;
   }
   if (typeof message !== 'string' || message.trim() === '') return undefined;
-  return truncate(redactSecrets(stripControlCharacters(message).trim()), 200);
+  const unechoed = message.split(accessToken).join(redactToken(accessToken));
+  return truncate(redactSecrets(stripControlCharacters(unechoed).trim()), 200);
 }
 
 /** Keeps a hostile server from writing escape sequences or fake lines into our logs. */

@@ -14,6 +14,7 @@ describe('toHttpProblem', () => {
     ['access_token_rejected', 'service', 502],
     ['access_token_rejected', undefined, 502],
     ['exchange_bad_request', 'service', 502],
+    ['exchange_bad_request', 'caller', 401],
     ['server_error', 'service', 502],
     ['invalid_exchange_response', 'service', 502],
     ['rate_limited', 'service', 503],

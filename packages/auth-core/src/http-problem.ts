@@ -55,7 +55,8 @@ const BY_CODE: Record<WitboostAuthErrorCode, Mapping> = {
  * | --- | --- |
  * | `invalid_access_token` | 401 (500 when `principal` is `'service'`) |
  * | `access_token_rejected` | 401 when `principal` is `'caller'`, else 502 |
- * | `exchange_bad_request`, `server_error`, `invalid_exchange_response` | 502 |
+ * | `exchange_bad_request` | 401 when `principal` is `'caller'`, else 502 |
+ * | `server_error`, `invalid_exchange_response` | 502 |
  * | `rate_limited` | 503, with `Retry-After` (seconds, rounded up) when known |
  * | `network_error`, `timeout`, `closed`, `aborted` | 503 |
  * | `missing_access_token`, `token_source_failed`, `invalid_options`, `origin_not_allowed` | 500 |
@@ -85,6 +86,14 @@ export function toHttpProblem(error: WitboostAuthError): HttpProblem {
     mapping = { status: 502, message: 'Witboost rejected the credentials of this service.' };
   }
   if (code === 'invalid_access_token' && error.principal === 'service') mapping = INTERNAL;
+  // Even the shortest duration was refused for a caller's token: it is about to expire (or
+  // cannot be exchanged at all), which the caller fixes, not this service.
+  if (code === 'exchange_bad_request' && error.principal === 'caller') {
+    mapping = {
+      status: 401,
+      message: "The caller's access token could not be exchanged: it may be about to expire.",
+    };
+  }
   const headers: Record<string, string> = {};
   const retryAfterMs = error?.retryAfterMs;
   if (

@@ -288,7 +288,12 @@ describe('failures', () => {
     async (status, code) => {
       const events: WitboostAuthEvent[] = [];
       const stub = exchangeStub(failWith(status));
-      const auth = create({ fetch: stub.fetch, onEvent: (e) => events.push(e) });
+      // 45 s: too short to halve on a 400 (that path is covered against the emulator).
+      const auth = create({
+        fetch: stub.fetch,
+        durationSeconds: 45,
+        onEvent: (e) => events.push(e),
+      });
       const error = await auth.getToken().catch((e: unknown) => e);
       expect(error).toMatchObject({ code, status, principal: 'service' });
       expectNoSecret(error, [ACCESS_TOKEN]);

@@ -88,6 +88,11 @@ export const CLOCK_CHECK_INTERVAL = 32;
  * the access token changed.
  */
 export const BASIC_RECHECK_MS = 60_000;
+/**
+ * Shortest JWT lifetime a refused duration is halved down to: below it a token would be
+ * refreshed more often than the exchange is worth, and a 400 is more likely about something else.
+ */
+const MIN_ADAPTIVE_DURATION_S = 30;
 // setTimeout fires at once for larger delays, so long lifetimes are clamped.
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -118,6 +123,12 @@ export function createTokenManager(
   let closing: Promise<void> | undefined;
   let generation = 0;
   let lastAccessToken: string | undefined;
+  /**
+   * The JWT lifetime asked for. Witboost refuses (400) a duration beyond the access token's
+   * remaining life, so near the end of a PAT's life it is halved until the exchange succeeds,
+   * and kept: the access token's remaining life only shrinks.
+   */
+  let durationSeconds = config.durationSeconds;
   // Settled by close(): every flight races it, so waiters are released even when the work under
   // the flight (a source, a fetch) never settles. Created with the first flight.
   let closedRace: { promise: Promise<never>; reject: (error: unknown) => void } | undefined;
@@ -303,7 +314,7 @@ export function createTokenManager(
         const result = await exchangeOnce({
           endpoint,
           accessToken,
-          durationSeconds: config.durationSeconds,
+          durationSeconds,
           scope: slot.scope,
           fetch: config.fetch,
           signal: masterSignal(),
@@ -339,6 +350,22 @@ export function createTokenManager(
         if (closed) throw closedError();
         const error = toAuthError(raw);
         if (error === slot.rejection?.error) throw error;
+        if (
+          error.code === 'exchange_bad_request' &&
+          durationSeconds >= 2 * MIN_ADAPTIVE_DURATION_S
+        ) {
+          durationSeconds = Math.floor(durationSeconds / 2);
+          emit({
+            type: 'exchange_failed',
+            scope: slot.scope,
+            durationMs: Date.now() - startedAt,
+            code: error.code,
+            status: 400,
+            background: isUsable(slot.token, Date.now()),
+            retryInMs: 0,
+          });
+          continue;
+        }
         const now = Date.now();
         const usable = isUsable(slot.token, now);
         let retryInMs: number | undefined;
@@ -485,6 +512,7 @@ export function createTokenManager(
   function noteAccessToken(accessToken: string): void {
     if (lastAccessToken !== undefined && lastAccessToken !== accessToken) {
       emit({ type: 'token_source_changed', source: source.description });
+      durationSeconds = config.durationSeconds; // a new access token has a lifetime of its own
     }
     lastAccessToken = accessToken;
   }

@@ -190,6 +190,35 @@ describe('@wb/auth-core against the Witboost emulator', () => {
     expect(await auth.getToken()).not.toBe(jwt);
   });
 
+  it('a PAT with less life left than durationSeconds still gets a shorter JWT', async () => {
+    const events: WitboostAuthEvent[] = [];
+    const auth = create({
+      accessToken: wb.issueAccessToken({ expiresInSeconds: 100 }),
+      durationSeconds: 300,
+      onEvent: (event) => events.push(event),
+    });
+    const response = await auth.fetch('/api/catalog/entities');
+    expect(response.status).toBe(200);
+    // 300 s and 150 s are refused (400), 75 s fits in the 100 s the PAT has left.
+    expect(wb.stats.exchanges.total).toBe(3);
+    expect(events.find((event) => event.type === 'exchange')).toMatchObject({
+      lifetimeSeconds: 75,
+    });
+    // Remembered: the next exchange (another scope) asks for 75 s at once.
+    expect((await validate(auth)).status).toBe(200);
+    expect(wb.stats.exchanges.total).toBe(4);
+  });
+
+  it('a PAT that cannot be exchanged for even a short JWT fails with exchange_bad_request', async () => {
+    const accessToken = wb.issueAccessToken({ expiresInSeconds: 20 });
+    const auth = create({ accessToken, durationSeconds: 300 });
+    const error = await auth.getToken().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'exchange_bad_request', status: 400 });
+    // 300, 150, 75, 37: then it stops halving.
+    expect(wb.stats.exchanges.total).toBe(4);
+    expectNoSecret(error, [accessToken]);
+  });
+
   it('basic mode sends the access token as Basic, without exchanging', async () => {
     await wb.close();
     wb = await startWitboostMock({ port: 0, basicAuth: true });
