@@ -251,7 +251,7 @@ describe('401 with the fetch adapter', () => {
       auth,
       adapter: 'fetch',
       env: {
-        fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+        fetch: (input: string | URL | Request, init?: RequestInit) => {
           fetched.push(input instanceof Request ? input.url : String(input));
           return fetch(input, init);
         },

@@ -422,8 +422,9 @@ const exchangeRows = (): ExchangeRow[] => [
   },
   {
     label: '400 echoing the access token',
+    // Every answer a 400: core halves the duration on a 400 (300, 150, 75, 37 s) before failing.
     misbehave: (mock) =>
-      mock.faults.failNextExchanges(1, {
+      mock.faults.failNextExchanges(10, {
         status: 400,
         body: { error: { message: `bad access_token ${token}` } },
       }),
