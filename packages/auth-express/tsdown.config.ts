@@ -1,11 +1,4 @@
 import { defineConfig } from 'tsdown';
+import { libraryBuild } from '../../tsdown.shared.ts';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  platform: 'node',
-  target: 'node20',
-  dts: true,
-  sourcemap: true,
-  clean: true,
-});
+export default defineConfig(libraryBuild);

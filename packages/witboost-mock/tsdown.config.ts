@@ -1,23 +1,14 @@
 import { defineConfig } from 'tsdown';
+import { libraryBuild } from '../../tsdown.shared.ts';
 
 export default defineConfig([
-  {
-    entry: ['src/index.ts'],
-    format: ['esm', 'cjs'],
-    platform: 'node',
-    target: 'node20',
-    dts: true,
-    sourcemap: true,
-    clean: true,
-  },
+  libraryBuild,
   {
     // The CLI is an executable, not an import target: ESM only, no types.
+    ...libraryBuild,
     entry: { cli: 'src/cli.ts' },
     format: ['esm'],
-    platform: 'node',
-    target: 'node20',
     dts: false,
-    sourcemap: true,
     clean: false,
   },
 ]);
