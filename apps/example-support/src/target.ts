@@ -1,6 +1,11 @@
 import { redactToken } from '@wb/auth-core';
 import { startWitboostMock } from '@wb/witboost-mock';
 
+/** Only one of `WITBOOST_BASE_URL` and `WITBOOST_ACCESS_TOKEN` is set. */
+export class TargetConfigError extends Error {
+  override readonly name = 'TargetConfigError';
+}
+
 /** The Witboost the example talks to. */
 export interface Target {
   baseUrl: string;
@@ -21,7 +26,7 @@ export interface Target {
  * emulator, which also issues caller tokens.
  *
  * @param env - the environment to read
- * @returns the target; throws when only one of the two variables is set
+ * @returns the target; throws a {@link TargetConfigError} when only one of the two variables is set
  * @example
  * ```ts
  * import { resolveTarget } from '@wb/example-support';
@@ -31,7 +36,9 @@ export interface Target {
 export async function resolveTarget(env: Record<string, string | undefined>): Promise<Target> {
   const { WITBOOST_BASE_URL: baseUrl, WITBOOST_ACCESS_TOKEN: accessToken } = env;
   if (Boolean(baseUrl) !== Boolean(accessToken)) {
-    throw new Error('Set both WITBOOST_BASE_URL and WITBOOST_ACCESS_TOKEN, or neither (emulator).');
+    throw new TargetConfigError(
+      'Set both WITBOOST_BASE_URL and WITBOOST_ACCESS_TOKEN, or neither (embedded emulator).',
+    );
   }
   if (baseUrl && accessToken) {
     const caller = env.WITBOOST_CALLER_ACCESS_TOKEN;

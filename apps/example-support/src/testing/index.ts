@@ -1,3 +1,4 @@
 export { describeExampleApp } from './app.js';
+export { describeCli } from './cli.js';
 export { describeMain } from './main.js';
 export { describeRunExample } from './run-example.js';
