@@ -1,3 +1,4 @@
+import { listen } from '@wb/middleware-contract';
 // Leak hunt over our objects and the errors of the bad-input cases: util.inspect (depth 5) and
 // JSON.stringify of everything of ours a user may log, plus every log line and event, must hold
 // no access token and no JWT. (The soak files run the same hunt over what the soak produced.)
@@ -32,7 +33,6 @@ import express from 'express';
 import Koa from 'koa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLeakCapture, type LeakCapture } from './support/capture.js';
-import { listen } from './support/http.js';
 import { CALLER_HEADER } from './support/paths.js';
 import { sniffingFetch } from './support/soak.js';
 

@@ -1,8 +1,9 @@
 import type { WitboostRequestContext } from '@wb/auth-core';
 import { witboostAuth, witboostErrorMapper } from '@wb/auth-koa';
+import { listen } from '@wb/middleware-contract';
 import Koa from 'koa';
 import { describe } from 'vitest';
-import { APP_PATHS, callApp, listen } from './support/http.js';
+import { APP_PATHS, callApp } from './support/http.js';
 import { expectOk, VALIDATE_BODY } from './support/soak.js';
 import { soakAdapter } from './support/soak-adapter.js';
 

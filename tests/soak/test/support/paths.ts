@@ -1,3 +1,4 @@
+import { listen } from '@wb/middleware-contract';
 import 'reflect-metadata';
 import { Controller, Get, Inject, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
@@ -21,7 +22,6 @@ import { isAxiosError } from 'axios';
 import express from 'express';
 import Koa from 'koa';
 import type { LeakCapture } from './capture.js';
-import { listen } from './http.js';
 
 /** Header through which the Express/Koa apps let a caller act with its own access token. */
 export const CALLER_HEADER = 'x-witboost-access-token';
