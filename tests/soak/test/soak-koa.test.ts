@@ -1,10 +1,8 @@
 import type { WitboostRequestContext } from '@wb/auth-core';
 import { witboostAuth, witboostErrorMapper } from '@wb/auth-koa';
-import { listen } from '@wb/middleware-contract';
 import Koa from 'koa';
 import { describe } from 'vitest';
-import { APP_PATHS, callApp } from './support/http.js';
-import { expectOk, VALIDATE_BODY } from './support/soak.js';
+import { callWitboost, serveMiddlewareApp, targetOf } from './support/middleware-soak.js';
 import { soakAdapter } from './support/soak-adapter.js';
 
 describe('soak: @wb/auth-koa middleware', () => {
@@ -17,28 +15,10 @@ describe('soak: @wb/auth-koa middleware', () => {
     app.use(async (ctx) => {
       const witboost = ctx.state.witboost;
       context ??= witboost;
-      const answer =
-        ctx.path === APP_PATHS.catalog
-          ? await witboost.fetch('/api/catalog/entities')
-          : await witboost.fetch('/api/computational-governance/validate', {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify(VALIDATE_BODY),
-            });
+      const answer = await callWitboost(witboost, targetOf(ctx.path));
       ctx.status = answer.status;
       ctx.body = await answer.json();
     });
-    const server = await listen(app.callback());
-    return {
-      async request(target) {
-        const { status, body } = await callApp(server.url, target);
-        await expectOk(target, status, body);
-      },
-      objects: () => ({ middleware, context, auth: context?.auth }),
-      async close() {
-        await server.close();
-        await middleware.close();
-      },
-    };
+    return serveMiddlewareApp(app.callback(), middleware, () => context);
   });
 });
