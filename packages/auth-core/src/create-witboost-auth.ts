@@ -4,7 +4,8 @@ import { createObserver } from './observer.js';
 import { type ResolvedConfig, resolveOptions } from './options.js';
 import { isValidScope } from './scope.js';
 import { toAccessTokenSource } from './sources/resolve-source.js';
-import { createTokenManager, type Slot } from './token-manager.js';
+import { createTokenManager } from './token-manager.js';
+import type { Slot } from './token-state.js';
 import type {
   AccessTokenSource,
   GetTokenOptions,

@@ -1,0 +1,121 @@
+import { WitboostAuthError, type WitboostAuthErrorOptions } from './errors.js';
+import type { ExchangeRequest } from './exchange.js';
+import { redactSecrets, redactToken } from './redact.js';
+import { parseRetryAfter } from './retry-after.js';
+import { sanitizeCause } from './sanitize-cause.js';
+
+/** The error of a non-200 answer, with the server's own (redacted) words when it gave some. */
+export function statusError(
+  response: Response,
+  text: string,
+  request: ExchangeRequest,
+  errorOptions: WitboostAuthErrorOptions,
+): WitboostAuthError {
+  const status = response.status;
+  const said = serverMessage(text, request.accessToken);
+  const suffix = said === undefined ? '' : `: ${said}`;
+  const options = { ...errorOptions, status };
+  const token =
+    request.tokenLabel === undefined
+      ? 'the access token'
+      : `the access token (${request.tokenLabel})`;
+  if (status === 400) {
+    return new WitboostAuthError(
+      'exchange_bad_request',
+      `the JWT exchange refused the request (HTTP 400${request.scope === undefined ? '' : `, scope ${request.scope}`}, duration ${request.durationSeconds}s)${suffix}`,
+      options,
+    );
+  }
+  if (status === 401 || status === 403) {
+    return new WitboostAuthError(
+      'access_token_rejected',
+      `${token} was rejected by the JWT exchange (HTTP ${status}): it may be unknown, revoked or expired${status === 403 ? ', or not allowed this scope' : ''}${suffix}`,
+      options,
+    );
+  }
+  const retryAfterMs = parseRetryAfter(
+    response.headers.get('retry-after'),
+    Date.now(),
+    response.headers.get('date'),
+  );
+  if (retryAfterMs !== undefined) options.retryAfterMs = retryAfterMs;
+  const wait =
+    retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)}s)`;
+  if (status === 429) {
+    return new WitboostAuthError(
+      'rate_limited',
+      `the JWT exchange is rate limiting (HTTP 429)${wait}${suffix}`,
+      options,
+    );
+  }
+  if (status >= 300 && status < 400) {
+    return new WitboostAuthError(
+      'server_error',
+      `the JWT exchange answered a redirect (HTTP ${status}); it is not followed because the request carries the access token — check baseUrl`,
+      options,
+    );
+  }
+  return new WitboostAuthError(
+    'server_error',
+    `the JWT exchange failed (HTTP ${status})${wait}${suffix}`,
+    options,
+  );
+}
+
+/**
+ * The server's own words from `{ error: { message } }` or `{ message }`, redacted and short. The
+ * access token sent is replaced by its redacted form first: token formats are opaque, so a
+ * server that echoes one in a shape the patterns don't know must still not leak it.
+ */
+function serverMessage(text: string, accessToken: string): string | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== 'object' || body === null) return undefined;
+  const nested = (body as { error?: unknown }).error;
+  let message: unknown = (body as { message?: unknown }).message;
+  if (typeof nested === 'object' && nested !== null) {
+    const inner = (nested as { message?: unknown }).message;
+    if (typeof inner === 'string') message = inner;
+  } else if (typeof nested === 'string' && typeof message !== 'string') {
+    message = nested;
+  }
+  if (typeof message !== 'string' || message.trim() === '') return undefined;
+  const unechoed = message.split(accessToken).join(redactToken(accessToken));
+  return truncate(redactSecrets(stripControlCharacters(unechoed).trim()), 200);
+}
+
+/** Keeps a hostile server from writing escape sequences or fake lines into our logs. */
+function stripControlCharacters(text: string): string {
+  let out = '';
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    out += code < 0x20 || code === 0x7f ? ' ' : char;
+  }
+  return out;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The caller's signal aborted the exchange. */
+export function abortedError(
+  errorOptions: WitboostAuthErrorOptions,
+  reason: unknown,
+): WitboostAuthError {
+  return new WitboostAuthError('aborted', 'the operation was aborted by the caller', {
+    ...errorOptions,
+    cause: reason instanceof Error ? sanitizeCause(reason) : undefined,
+  });
+}
+
+/** A fetch failure in a few redacted words, for a `network_error` message. */
+export function describeCause(error: unknown): string {
+  if (!(error instanceof Error)) return 'fetch failed';
+  const inner = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return truncate(redactSecrets(`${error.message}${inner}`), 200);
+}
