@@ -24,6 +24,9 @@ const inners = new WeakMap<AxiosAdapter, AdapterSpec>();
 /** `axios.getAdapter` exists from axios 1.5.0; before it, named adapters cannot be resolved. */
 const getAdapter = (axios as { getAdapter?: GetAdapter }).getAdapter;
 
+/** axios's built-in adapters that never go through `env.fetch` (and report their final URL). */
+const NOT_FETCH = new Set(['http', 'xhr']);
+
 /** The adapter `spec` stood for before we wrapped it. */
 export function unwrapAdapter(spec: AdapterSpec): AdapterSpec {
   return typeof spec === 'function' && inners.has(spec) ? inners.get(spec) : spec;
@@ -63,6 +66,11 @@ export function forgetHeader(holder: unknown, header: string): void {
  */
 function hideHeader(holder: unknown, header: string): void {
   const headers = headersOf(holder) as Record<string, unknown> | undefined;
+  // The name as we set it: no scan of every header on each response.
+  if (headers?.Authorization === header) {
+    Object.defineProperty(headers, 'Authorization', { enumerable: false });
+    return;
+  }
   for (const name of Object.keys(headers ?? {})) {
     if (name.toLowerCase() === 'authorization' && headers?.[name] === header) {
       Object.defineProperty(headers, name, { enumerable: false });
@@ -104,10 +112,18 @@ export function guardDispatch(
       config.headers.delete('Authorization');
       sent = false;
     }
-    if (sent) recordFetchFinalUrl(config);
     // Like dispatchRequest: the request's adapter, else axios's default one.
     const spec = inner ?? axios.defaults.adapter;
-    const adapter = typeof spec === 'function' ? spec : (resolver as GetAdapter)(spec, config);
+    const resolve = () =>
+      typeof spec === 'function' ? spec : (resolver as GetAdapter)(spec, config);
+    let adapter = resolve();
+    // Only a fetch-based adapter hides the final URL after redirects (and reads env.fetch): the
+    // http and xhr adapters need no recording, which saves a copy of config.env per request.
+    // axios's fetch adapter captures env.fetch when resolved, hence resolving again after it.
+    if (sent && !NOT_FETCH.has(String((adapter as { adapterName?: unknown }).adapterName))) {
+      recordFetchFinalUrl(config);
+      adapter = resolve();
+    }
     let response: AxiosResponse;
     try {
       response = await adapter(config);
