@@ -3,6 +3,7 @@ import { type AxiosInstance, type InternalAxiosRequestConfig, isAxiosError } fro
 import { destinationOf } from './destination.js';
 import {
   type Authorised,
+  authorizeAtDispatch,
   canGuardDispatch,
   forgetHeader,
   guardDispatch,
@@ -27,8 +28,9 @@ function isStream(data: unknown): boolean {
 }
 
 /**
- * Adds Witboost credentials to an existing axios instance: a request interceptor that asks
- * `auth` for the `Authorization` of each request to a Witboost origin, and a response
+ * Adds Witboost credentials to an existing axios instance: a synchronous request interceptor
+ * that wraps the adapter, which asks `auth` for the `Authorization` of each request to a
+ * Witboost origin when it is dispatched (after every request interceptor), and a response
  * interceptor that, after a 401 from Witboost, invalidates that credential and replays the
  * request once. Requests to any other origin, and requests whose `Authorization` the caller set,
  * go out untouched. Redirects to another origin carry no credential.
@@ -58,33 +60,55 @@ export function attachWitboostAuth(instance: AxiosInstance, auth: WitboostAuth):
   // Fallback for named adapters on axios < 1.5 (no dispatch guard): by config.
   const pending = new WeakMap<InternalAxiosRequestConfig, Authorised>();
 
-  const requestId = instance.interceptors.request.use(async function witboostAuthorize(config) {
-    config.adapter = unwrapAdapter(config.adapter);
-    if (config.headers.has('Authorization')) return config;
-    const url = destinationOf(config);
-    // A relative URL here has no baseURL: axios would not send it to Witboost.
-    if (url === undefined) return config;
-    const signal = config.signal instanceof AbortSignal ? { signal: config.signal } : undefined;
-    let header: string | undefined;
-    try {
-      header = await auth.authorizationFor(url, signal);
-    } catch (error) {
-      throw toAxiosError(error, config);
-    }
-    if (header === undefined) return config;
-    config.headers.set('Authorization', header);
-    config.beforeRedirect = guardRedirects(auth, url, config.beforeRedirect);
-    // Request interceptors added before ours run after it and may still move the request
-    // elsewhere: the destination is checked again when the request is dispatched.
-    const authorised: Authorised = { url, header };
-    if (canGuardDispatch(config)) {
-      config.adapter = guardDispatch(config.adapter, authorised, failed);
-    } else {
-      config.transformRequest = guardTransform(config.transformRequest, authorised);
-      pending.set(config, authorised);
-    }
-    return config;
-  });
+  // Authorised at dispatch, after every request interceptor: this one only wraps the adapter.
+  // Synchronous, so that (with synchronous interceptors of the caller) axios skips its promise
+  // chain.
+  const requestId = instance.interceptors.request.use(
+    function witboostAuthorizeAtDispatch(config) {
+      const adapter = unwrapAdapter(config.adapter);
+      // No copy of the config: only the adapter and the headers decide.
+      config.adapter = canGuardDispatch({ adapter, headers: config.headers } as typeof config)
+        ? authorizeAtDispatch(adapter, auth, failed)
+        : adapter;
+      return config;
+    },
+    undefined,
+    { synchronous: true, runWhen: (config) => canGuardDispatch(config) },
+  );
+
+  // The fallback, when the adapter cannot be wrapped (a name on axios < 1.5, an instance of
+  // another axios copy): authorised by this interceptor, checked again by `guardTransform`.
+  const fallbackId = instance.interceptors.request.use(
+    async function witboostAuthorize(config) {
+      config.adapter = unwrapAdapter(config.adapter);
+      if (config.headers.has('Authorization')) return config;
+      const url = destinationOf(config);
+      // A relative URL here has no baseURL: axios would not send it to Witboost.
+      if (url === undefined) return config;
+      const signal = config.signal instanceof AbortSignal ? { signal: config.signal } : undefined;
+      let header: string | undefined;
+      try {
+        header = await auth.authorizationFor(url, signal);
+      } catch (error) {
+        throw toAxiosError(error, config);
+      }
+      if (header === undefined) return config;
+      config.headers.set('Authorization', header);
+      config.beforeRedirect = guardRedirects(auth, url, config.beforeRedirect);
+      // Request interceptors added before ours run after it and may still move the request
+      // elsewhere: the destination is checked again when the request is dispatched.
+      const authorised: Authorised = { url, header };
+      if (canGuardDispatch(config)) {
+        config.adapter = guardDispatch(config.adapter, authorised, failed);
+      } else {
+        config.transformRequest = guardTransform(config.transformRequest, authorised);
+        pending.set(config, authorised);
+      }
+      return config;
+    },
+    undefined,
+    { runWhen: (config) => !canGuardDispatch(config) },
+  );
 
   const responseId = instance.interceptors.response.use(
     undefined,
@@ -119,6 +143,7 @@ export function attachWitboostAuth(instance: AxiosInstance, auth: WitboostAuth):
 
   return function detachWitboostAuth() {
     instance.interceptors.request.eject(requestId);
+    instance.interceptors.request.eject(fallbackId);
     instance.interceptors.response.eject(responseId);
   };
 }

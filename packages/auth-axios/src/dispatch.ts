@@ -1,3 +1,4 @@
+import type { WitboostAuth } from '@wb/auth-core';
 import axios, {
   type AxiosAdapter,
   AxiosHeaders,
@@ -6,8 +7,10 @@ import axios, {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { stillGoesTo } from './destination.js';
+import { destinationOf, stillGoesTo } from './destination.js';
+import { toAxiosError } from './errors.js';
 import { recordFetchFinalUrl } from './final-url.js';
+import { guardRedirects } from './redirect.js';
 
 type AdapterSpec = AxiosRequestConfig['adapter'];
 type GetAdapter = (spec: AdapterSpec, config?: InternalAxiosRequestConfig) => AxiosAdapter;
@@ -93,12 +96,85 @@ export function hideRawRequest(holder: unknown): void {
   }
 }
 
+/** Sends `config` through `inner` (resolved as axios resolves it); `authorised` is what we sent. */
+async function send(
+  inner: AdapterSpec,
+  config: InternalAxiosRequestConfig,
+  authorised: Authorised | undefined,
+  failed: WeakMap<object, Authorised>,
+  resolver: GetAdapter | undefined,
+): Promise<AxiosResponse> {
+  // Like dispatchRequest: the request's adapter, else axios's default one.
+  const spec = inner ?? axios.defaults.adapter;
+  const resolve = () =>
+    typeof spec === 'function' ? spec : (resolver as GetAdapter)(spec, config);
+  let adapter = resolve();
+  // Only a fetch-based adapter hides the final URL after redirects (and reads env.fetch): the
+  // http and xhr adapters need no recording, which saves a copy of config.env per request.
+  // axios's fetch adapter captures env.fetch when resolved, hence resolving again after it.
+  if (authorised && !NOT_FETCH.has(String((adapter as { adapterName?: unknown }).adapterName))) {
+    recordFetchFinalUrl(config);
+    adapter = resolve();
+  }
+  if (authorised === undefined) return adapter(config);
+  let response: AxiosResponse;
+  try {
+    response = await adapter(config);
+  } catch (error) {
+    if (typeof error === 'object' && error !== null) {
+      forgetHeader(error, authorised.header);
+      hideRawRequest(error);
+      failed.set(error, authorised);
+    }
+    throw error;
+  }
+  hideHeader(response, authorised.header);
+  hideRawRequest(response);
+  return response;
+}
+
 /**
- * An adapter around the request's own one (`inner`, resolved as axios resolves it) that runs
- * after every request interceptor: it drops our `Authorization` when an interceptor that ran
- * after ours moved the request to another origin, and it cleans what the request leaves behind
- * before any response interceptor (a logger, say) sees it. A failed request we sent our header
- * with is recorded in `failed`, for the 401 replay.
+ * An adapter around the request's own one (`inner`, resolved as axios resolves it) that
+ * authorises the request when it is dispatched, after every request interceptor and
+ * `transformRequest`: it asks `auth` for the `Authorization` of the URL the request really goes
+ * to, unless the request already has one (the caller's wins). It also cleans what the request
+ * leaves behind before any response interceptor (a logger, say) sees it. A failed request we
+ * sent our header with is recorded in `failed`, for the 401 replay.
+ */
+export function authorizeAtDispatch(
+  inner: AdapterSpec,
+  auth: WitboostAuth,
+  failed: WeakMap<object, Authorised>,
+  resolver = getAdapter,
+): AxiosAdapter {
+  const dispatch: AxiosAdapter = async function witboostDispatch(config) {
+    if (config.headers.has('Authorization')) {
+      return send(inner, config, undefined, failed, resolver);
+    }
+    const url = destinationOf(config);
+    // A relative URL here has no baseURL: axios would not send it to Witboost.
+    if (url === undefined) return send(inner, config, undefined, failed, resolver);
+    const signal = config.signal instanceof AbortSignal ? { signal: config.signal } : undefined;
+    let header: string | undefined;
+    try {
+      header = await auth.authorizationFor(url, signal);
+    } catch (error) {
+      throw toAxiosError(error, config);
+    }
+    if (header === undefined) return send(inner, config, undefined, failed, resolver);
+    config.headers.set('Authorization', header);
+    config.beforeRedirect = guardRedirects(auth, url, config.beforeRedirect);
+    return send(inner, config, { url, header }, failed, resolver);
+  };
+  inners.set(dispatch, inner);
+  return dispatch;
+}
+
+/**
+ * The fallback of {@link authorizeAtDispatch} when the request was authorised by an interceptor
+ * (an adapter name on axios < 1.5 that a later interceptor of the caller replaced by a function):
+ * it drops our `Authorization` when an interceptor that ran after ours moved the request to
+ * another origin, and cleans what the request leaves behind like {@link authorizeAtDispatch}.
  */
 export function guardDispatch(
   inner: AdapterSpec,
@@ -106,40 +182,13 @@ export function guardDispatch(
   failed: WeakMap<object, Authorised>,
   resolver = getAdapter,
 ): AxiosAdapter {
-  const dispatch: AxiosAdapter = async function witboostDispatch(config) {
+  const dispatch: AxiosAdapter = async function witboostGuard(config) {
     let sent = config.headers.get('Authorization') === authorised.header;
     if (sent && !stillGoesTo(config, authorised.url)) {
       config.headers.delete('Authorization');
       sent = false;
     }
-    // Like dispatchRequest: the request's adapter, else axios's default one.
-    const spec = inner ?? axios.defaults.adapter;
-    const resolve = () =>
-      typeof spec === 'function' ? spec : (resolver as GetAdapter)(spec, config);
-    let adapter = resolve();
-    // Only a fetch-based adapter hides the final URL after redirects (and reads env.fetch): the
-    // http and xhr adapters need no recording, which saves a copy of config.env per request.
-    // axios's fetch adapter captures env.fetch when resolved, hence resolving again after it.
-    if (sent && !NOT_FETCH.has(String((adapter as { adapterName?: unknown }).adapterName))) {
-      recordFetchFinalUrl(config);
-      adapter = resolve();
-    }
-    let response: AxiosResponse;
-    try {
-      response = await adapter(config);
-    } catch (error) {
-      if (sent && typeof error === 'object' && error !== null) {
-        forgetHeader(error, authorised.header);
-        hideRawRequest(error);
-        failed.set(error, authorised);
-      }
-      throw error;
-    }
-    if (sent) {
-      hideHeader(response, authorised.header);
-      hideRawRequest(response);
-    }
-    return response;
+    return send(inner, config, sent ? authorised : undefined, failed, resolver);
   };
   inners.set(dispatch, inner);
   return dispatch;

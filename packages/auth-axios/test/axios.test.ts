@@ -432,6 +432,30 @@ describe('checked again when the request is dispatched', () => {
     expect(wb.lastRequests.at(-1)?.authScheme).toBe('Bearer');
   });
 
+  test('no request interceptor sees our JWT; one that moves the request onto Witboost gets the right scope', async () => {
+    const foreign = await server();
+    const instance = axios.create({ baseURL: foreign.url });
+    const seen: string[] = [];
+    // Added first, so axios runs it after ours; synchronous, like ours.
+    instance.interceptors.request.use(
+      (config) => {
+        seen.push(String(config.headers.get('Authorization') ?? 'none'));
+        config.baseURL = wb.url;
+        return config;
+      },
+      undefined,
+      { synchronous: true },
+    );
+    attachWitboostAuth(instance, newAuth());
+
+    const { data } = await instance.post(VALIDATE, { policy: 'require-owner', resource: {} });
+
+    expect(data).toMatchObject({ satisfiesPolicy: false });
+    expect(seen).toEqual(['none']);
+    expect(foreign.received).toEqual([]);
+    expect(wb.stats.exchanges.byScope).toEqual({ [CG_SCOPE]: 1 });
+  });
+
   test('allowAbsoluteUrls: false with an absolute URL elsewhere gets no credential, even on axios < 1.8.2', async () => {
     const foreign = await server();
     const http = axios.getAdapter('http');
