@@ -21,7 +21,7 @@ const JSON_FIELD_PATTERN = /("(?:access_?token|jwt|token|password)"[ \t]*:[ \t]*
  * @example
  * ```ts
  * import { redactToken } from '@wb/auth-core';
- * redactToken('wbat-0123456789abcdefghijklmnopqrstuvwxyz'); // 'wbat-…wxyz'
+ * redactToken(process.env.WITBOOST_ACCESS_TOKEN ?? ''); // e.g. 'wbat-…wxyz'
  * ```
  */
 export function redactToken(token: string): string {
