@@ -1,8 +1,8 @@
 import type { WitboostAuth } from '@wb/auth-core';
 import { type AxiosInstance, type InternalAxiosRequestConfig, isAxiosError } from 'axios';
-import { destinationOf } from './destination.js';
 import {
   type Authorised,
+  authorise,
   authorizeAtDispatch,
   canGuardDispatch,
   forgetHeader,
@@ -11,9 +11,7 @@ import {
   hideRawRequest,
   unwrapAdapter,
 } from './dispatch.js';
-import { toAxiosError } from './errors.js';
 import { finalUrlOf, followedNoRedirect } from './final-url.js';
-import { guardRedirects } from './redirect.js';
 import { assertAuth, assertInstance } from './validate.js';
 
 /** Marks a replayed request. A string key: older axios 1.x releases drop symbol keys when merging configs. */
@@ -81,23 +79,10 @@ export function attachWitboostAuth(instance: AxiosInstance, auth: WitboostAuth):
   const fallbackId = instance.interceptors.request.use(
     async function witboostAuthorize(config) {
       config.adapter = unwrapAdapter(config.adapter);
-      if (config.headers.has('Authorization')) return config;
-      const url = destinationOf(config);
-      // A relative URL here has no baseURL: axios would not send it to Witboost.
-      if (url === undefined) return config;
-      const signal = config.signal instanceof AbortSignal ? { signal: config.signal } : undefined;
-      let header: string | undefined;
-      try {
-        header = await auth.authorizationFor(url, signal);
-      } catch (error) {
-        throw toAxiosError(error, config);
-      }
-      if (header === undefined) return config;
-      config.headers.set('Authorization', header);
-      config.beforeRedirect = guardRedirects(auth, url, config.beforeRedirect);
+      const authorised = await authorise(auth, config);
+      if (authorised === undefined) return config;
       // Request interceptors added before ours run after it and may still move the request
       // elsewhere: the destination is checked again when the request is dispatched.
-      const authorised: Authorised = { url, header };
       if (canGuardDispatch(config)) {
         config.adapter = guardDispatch(config.adapter, authorised, failed);
       } else {

@@ -134,6 +134,32 @@ async function send(
 }
 
 /**
+ * Gives `config` the `Authorization` core answers for the URL it goes to (and the redirect guard
+ * that goes with it), unless it already has one (the caller's wins) or it goes elsewhere.
+ * Returns what was set, `undefined` when nothing was; an exchange failure becomes an `AxiosError`.
+ */
+export async function authorise(
+  auth: WitboostAuth,
+  config: InternalAxiosRequestConfig,
+): Promise<Authorised | undefined> {
+  if (config.headers.has('Authorization')) return undefined;
+  const url = destinationOf(config);
+  // A relative URL here has no baseURL: axios would not send it to Witboost.
+  if (url === undefined) return undefined;
+  const signal = config.signal instanceof AbortSignal ? { signal: config.signal } : undefined;
+  let header: string | undefined;
+  try {
+    header = await auth.authorizationFor(url, signal);
+  } catch (error) {
+    throw toAxiosError(error, config);
+  }
+  if (header === undefined) return undefined;
+  config.headers.set('Authorization', header);
+  config.beforeRedirect = guardRedirects(auth, url, config.beforeRedirect);
+  return { url, header };
+}
+
+/**
  * An adapter around the request's own one (`inner`, resolved as axios resolves it) that
  * authorises the request when it is dispatched, after every request interceptor and
  * `transformRequest`: it asks `auth` for the `Authorization` of the URL the request really goes
@@ -148,23 +174,8 @@ export function authorizeAtDispatch(
   resolver = getAdapter,
 ): AxiosAdapter {
   const dispatch: AxiosAdapter = async function witboostDispatch(config) {
-    if (config.headers.has('Authorization')) {
-      return send(inner, config, undefined, failed, resolver);
-    }
-    const url = destinationOf(config);
-    // A relative URL here has no baseURL: axios would not send it to Witboost.
-    if (url === undefined) return send(inner, config, undefined, failed, resolver);
-    const signal = config.signal instanceof AbortSignal ? { signal: config.signal } : undefined;
-    let header: string | undefined;
-    try {
-      header = await auth.authorizationFor(url, signal);
-    } catch (error) {
-      throw toAxiosError(error, config);
-    }
-    if (header === undefined) return send(inner, config, undefined, failed, resolver);
-    config.headers.set('Authorization', header);
-    config.beforeRedirect = guardRedirects(auth, url, config.beforeRedirect);
-    return send(inner, config, { url, header }, failed, resolver);
+    const authorised = await authorise(auth, config);
+    return send(inner, config, authorised, failed, resolver);
   };
   inners.set(dispatch, inner);
   return dispatch;
