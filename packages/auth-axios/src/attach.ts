@@ -81,6 +81,7 @@ export function attachWitboostAuth(instance: AxiosInstance, auth: WitboostAuth):
       config.adapter = unwrapAdapter(config.adapter);
       const authorised = await authorise(auth, config);
       if (authorised === undefined) return config;
+      config.headers.set('Authorization', authorised.header);
       // Request interceptors added before ours run after it and may still move the request
       // elsewhere: the destination is checked again when the request is dispatched.
       if (canGuardDispatch(config)) {

@@ -4,8 +4,13 @@ import { originOf } from './destination.js';
 
 type BeforeRedirect = NonNullable<AxiosRequestConfig['beforeRedirect']>;
 
-/** Our wrappers, mapped to the user's hook they wrap, so a replay does not wrap twice. */
-const wrapped = new WeakMap<BeforeRedirect, BeforeRedirect | undefined>();
+/**
+ * On our hooks, the user's hook each wraps, so a replay does not wrap twice. A property, not a
+ * WeakMap: a hook is made per request, and a WeakMap entry each costs the garbage collector.
+ */
+const WRAPS = Symbol('witboost.wrapsBeforeRedirect');
+
+type Guard = BeforeRedirect & { [WRAPS]?: BeforeRedirect | undefined };
 
 /**
  * A `beforeRedirect` hook (Node http adapter, follow-redirects) that drops `Authorization` unless
@@ -17,8 +22,9 @@ export function guardRedirects(
   authorisedUrl: string,
   userHook: BeforeRedirect | undefined,
 ): BeforeRedirect {
-  const original = userHook && wrapped.has(userHook) ? wrapped.get(userHook) : userHook;
-  const hook: BeforeRedirect = function witboostBeforeRedirect(options, response, request) {
+  const original =
+    userHook !== undefined && WRAPS in userHook ? (userHook as Guard)[WRAPS] : userHook;
+  const hook: Guard = function witboostBeforeRedirect(options, response, request) {
     const target = typeof options.href === 'string' ? options.href : '';
     // Parsed here, not when the request is sent: redirects are rare, requests are not.
     if (originOf(target) !== originOf(authorisedUrl) || !auth.isWitboostUrl(target)) {
@@ -29,6 +35,6 @@ export function guardRedirects(
     }
     original?.(options, response, request);
   };
-  wrapped.set(hook, original);
+  hook[WRAPS] = original;
   return hook;
 }
