@@ -64,7 +64,7 @@ export async function axiosOverheadMetric(ctx: BenchContext): Promise<BenchResul
     TARGET_URL: server.url,
   };
   try {
-    const pairs = ctx.quick ? 2 : 10;
+    const pairs = ctx.quick ? 2 : 16;
     const requests = ctx.quick ? 1000 : 4000;
     const warmup = 1000;
     const ours: LoadSample[] = [];
