@@ -9,10 +9,10 @@ import {
   guardDispatch,
   guardTransform,
   hideRawRequest,
-  unwrapAdapter,
 } from './dispatch.js';
 import { finalUrlOf, followedNoRedirect } from './final-url.js';
 import { assertAuth, assertInstance } from './validate.js';
+import { unwrapped } from './wrapper.js';
 
 /** Marks a replayed request. A string key: older axios 1.x releases drop symbol keys when merging configs. */
 const REPLAYED = '__witboostReplayed';
@@ -63,7 +63,7 @@ export function attachWitboostAuth(instance: AxiosInstance, auth: WitboostAuth):
   // chain.
   const requestId = instance.interceptors.request.use(
     function witboostAuthorizeAtDispatch(config) {
-      const adapter = unwrapAdapter(config.adapter);
+      const adapter = unwrapped(config.adapter);
       // No copy of the config: only the adapter and the headers decide.
       config.adapter = canGuardDispatch({ adapter, headers: config.headers } as typeof config)
         ? authorizeAtDispatch(adapter, auth, failed)
@@ -78,7 +78,7 @@ export function attachWitboostAuth(instance: AxiosInstance, auth: WitboostAuth):
   // another axios copy): authorised by this interceptor, checked again by `guardTransform`.
   const fallbackId = instance.interceptors.request.use(
     async function witboostAuthorize(config) {
-      config.adapter = unwrapAdapter(config.adapter);
+      config.adapter = unwrapped(config.adapter);
       const authorised = await authorise(auth, config);
       if (authorised === undefined) return config;
       config.headers.set('Authorization', authorised.header);

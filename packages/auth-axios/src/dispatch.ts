@@ -12,6 +12,7 @@ import { toAxiosError } from './errors.js';
 import { recordFetchFinalUrl } from './final-url.js';
 import { guardRedirects } from './redirect.js';
 import { hideResponseRequest } from './response.js';
+import { markWrapper } from './wrapper.js';
 
 type AdapterSpec = AxiosRequestConfig['adapter'];
 type GetAdapter = (spec: AdapterSpec, config?: InternalAxiosRequestConfig) => AxiosAdapter;
@@ -22,25 +23,11 @@ export interface Authorised {
   readonly header: string;
 }
 
-/**
- * On our dispatch wrappers, the adapter each wraps, so a replay does not wrap twice. A property,
- * not a WeakMap: a wrapper is made per request, and a WeakMap entry each costs the garbage
- * collector.
- */
-const INNER = Symbol('witboost.innerAdapter');
-
-type Wrapper = AxiosAdapter & { [INNER]?: AdapterSpec };
-
 /** `axios.getAdapter` exists from axios 1.5.0; before it, named adapters cannot be resolved. */
 const getAdapter = (axios as { getAdapter?: GetAdapter }).getAdapter;
 
 /** axios's built-in adapters that never go through `env.fetch` (and report their final URL). */
 const NOT_FETCH = new Set(['http', 'xhr']);
-
-/** The adapter `spec` stood for before we wrapped it. */
-export function unwrapAdapter(spec: AdapterSpec): AdapterSpec {
-  return typeof spec === 'function' && INNER in spec ? (spec as Wrapper)[INNER] : spec;
-}
 
 /**
  * Whether {@link guardDispatch} can resolve the request's adapter as axios itself would: a
@@ -181,12 +168,10 @@ export function authorizeAtDispatch(
   failed: WeakMap<object, Authorised>,
   resolver = getAdapter,
 ): AxiosAdapter {
-  const dispatch: Wrapper = async function witboostDispatch(config) {
+  return markWrapper<AxiosAdapter>(async function witboostDispatch(config) {
     const authorised = await authorise(auth, config);
     return send(inner, config, authorised, failed, resolver);
-  };
-  dispatch[INNER] = inner;
-  return dispatch;
+  }, inner);
 }
 
 /**
@@ -201,16 +186,13 @@ export function guardDispatch(
   failed: WeakMap<object, Authorised>,
   resolver = getAdapter,
 ): AxiosAdapter {
-  const dispatch: Wrapper = async function witboostGuard(config) {
+  return markWrapper<AxiosAdapter>(async function witboostGuard(config) {
+    const ours = config.headers.get('Authorization') === authorised.header;
     // Taken off the config either way: send() puts it on the copy only the adapter sees.
-    const sent =
-      config.headers.get('Authorization') === authorised.header &&
-      config.headers.delete('Authorization') &&
-      stillGoesTo(config, authorised.url);
+    if (ours) config.headers.delete('Authorization');
+    const sent = ours && stillGoesTo(config, authorised.url);
     return send(inner, config, sent ? authorised : undefined, failed, resolver);
-  };
-  dispatch[INNER] = inner;
-  return dispatch;
+  }, inner);
 }
 
 /**

@@ -1,16 +1,9 @@
 import type { WitboostAuth } from '@wb/auth-core';
 import type { AxiosRequestConfig } from 'axios';
 import { originOf } from './destination.js';
+import { markWrapper, unwrapped } from './wrapper.js';
 
 type BeforeRedirect = NonNullable<AxiosRequestConfig['beforeRedirect']>;
-
-/**
- * On our hooks, the user's hook each wraps, so a replay does not wrap twice. A property, not a
- * WeakMap: a hook is made per request, and a WeakMap entry each costs the garbage collector.
- */
-const WRAPS = Symbol('witboost.wrapsBeforeRedirect');
-
-type Guard = BeforeRedirect & { [WRAPS]?: BeforeRedirect | undefined };
 
 /**
  * A `beforeRedirect` hook (Node http adapter, follow-redirects) that drops `Authorization` unless
@@ -22,9 +15,8 @@ export function guardRedirects(
   authorisedUrl: string,
   userHook: BeforeRedirect | undefined,
 ): BeforeRedirect {
-  const original =
-    userHook !== undefined && WRAPS in userHook ? (userHook as Guard)[WRAPS] : userHook;
-  const hook: Guard = function witboostBeforeRedirect(options, response, request) {
+  const original = unwrapped(userHook);
+  const hook: BeforeRedirect = function witboostBeforeRedirect(options, response, request) {
     const target = typeof options.href === 'string' ? options.href : '';
     // Parsed here, not when the request is sent: redirects are rare, requests are not.
     if (originOf(target) !== originOf(authorisedUrl) || !auth.isWitboostUrl(target)) {
@@ -35,6 +27,5 @@ export function guardRedirects(
     }
     original?.(options, response, request);
   };
-  hook[WRAPS] = original;
-  return hook;
+  return markWrapper(hook, original);
 }
