@@ -1,5 +1,6 @@
 import { createWitboostAxios } from '@wb/auth-axios';
 import { createWitboostAuth } from '@wb/auth-core';
+import { exchangeTally } from '@wb/example-support';
 
 /** Options of {@link runAxiosExample}. */
 export interface AxiosExampleOptions {
@@ -62,16 +63,8 @@ interface ValidationResponse {
  */
 export async function runAxiosExample(options: AxiosExampleOptions): Promise<AxiosExampleResult> {
   const { baseUrl, accessToken, log = console.log, policy = 'require-owner' } = options;
-  const exchanges: Record<string, number> = {};
-  const auth = createWitboostAuth({
-    baseUrl,
-    accessToken,
-    onEvent: (event) => {
-      if (event.type !== 'exchange') return;
-      const scope = event.scope ?? '(none)';
-      exchanges[scope] = (exchanges[scope] ?? 0) + 1;
-    },
-  });
+  const exchanges = exchangeTally();
+  const auth = createWitboostAuth({ baseUrl, accessToken, onEvent: exchanges.onEvent });
   let requests = 0;
   try {
     const witboost = createWitboostAxios({ auth, timeout: 15_000 });
@@ -106,11 +99,10 @@ export async function runAxiosExample(options: AxiosExampleOptions): Promise<Axi
       log(`Governance: ${entity.metadata.name} ${verdict} policy ${policy}`);
     }
 
-    const scopes = Object.entries(exchanges).map(([scope, n]) => `${scope} x${n}`);
-    log(`Requests: ${requests}, token exchanges: ${scopes.join(', ') || 'none'}`);
+    log(`Requests: ${requests}, token exchanges: ${exchanges.describe()}`);
     return {
       requests,
-      exchanges,
+      exchanges: exchanges.byScope,
       dataProducts: entities.map((e) => e.metadata.name),
       policy,
       verdicts,

@@ -1,6 +1,8 @@
 export type { CliIo, CliRunTarget } from './cli.js';
 export { runCli } from './cli.js';
 export type { ExampleDefinition, ExampleServiceConfig } from './example.js';
+export type { ExchangeTally } from './exchange-tally.js';
+export { exchangeTally } from './exchange-tally.js';
 export { runMain } from './main.js';
 export type { ExampleRunOptions, ExampleRunResult } from './run-example.js';
 export { runExample } from './run-example.js';

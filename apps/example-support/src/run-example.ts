@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ExampleDefinition } from './example.js';
+import { exchangeTally } from './exchange-tally.js';
 
 /** A data product as the examples' `GET /data-products` returns it. */
 interface DataProductSummary {
@@ -69,16 +70,11 @@ export async function runExample(
 ): Promise<ExampleRunResult> {
   const { baseUrl, accessToken, issueCallerToken, log = console.log } = options;
   const policy = options.policy ?? 'require-owner';
-  const exchanges: Record<string, number> = {};
-  const countExchanges = () => Object.values(exchanges).reduce((a, b) => a + b, 0);
+  const exchanges = exchangeTally();
   const { listener, close } = example.createApp({
     baseUrl,
     accessToken,
-    onEvent: (event) => {
-      if (event.type !== 'exchange') return;
-      const scope = event.scope ?? '(none)';
-      exchanges[scope] = (exchanges[scope] ?? 0) + 1;
-    },
+    onEvent: exchanges.onEvent,
   });
   const server = createServer(listener).listen(0, '127.0.0.1');
   let requests = 0;
@@ -129,7 +125,7 @@ export async function runExample(
       log('GET /me/data-products skipped: no caller access token');
     } else {
       const headers = { [example.callerTokenHeader]: await issueCallerToken() };
-      const before = countExchanges();
+      const before = exchanges.total();
       const mine = expectOk<DataProductSummary[]>(
         '/me/data-products',
         await call('/me/data-products', { headers }),
@@ -138,7 +134,7 @@ export async function runExample(
       callerDataProducts = mine.map((p) => p.name);
       log(
         `GET /me/data-products x2 (on behalf of the caller) -> ${mine.length} data product(s), ` +
-          `${countExchanges() - before} exchange for the caller`,
+          `${exchanges.total() - before} exchange for the caller`,
       );
     }
 
@@ -149,13 +145,10 @@ export async function runExample(
     const code = (rejected.body as { error?: { code?: string } }).error?.code;
     log(`GET /me/data-products with an unknown caller token -> ${rejected.status} ${code}`);
 
-    const scopes = Object.entries(exchanges).map(([scope, n]) => `${scope} x${n}`);
-    log(
-      `${example.framework} app requests: ${requests}, token exchanges: ${scopes.join(', ') || 'none'}`,
-    );
+    log(`${example.framework} app requests: ${requests}, token exchanges: ${exchanges.describe()}`);
     return {
       requests,
-      exchanges,
+      exchanges: exchanges.byScope,
       dataProducts: products.map((p) => p.name),
       verdicts,
       callerDataProducts,
