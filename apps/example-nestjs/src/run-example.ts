@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { exchangeTally } from '@wb/example-support';
 import { AppModule } from './app.module.js';
 import type {
   DataProductSummary,
@@ -72,15 +73,11 @@ async function callJson<T>(
  */
 export async function runNestExample(options: NestExampleOptions): Promise<NestExampleResult> {
   const { baseUrl, accessToken, log = console.log, policy = 'require-owner' } = options;
-  const exchanges: Record<string, number> = {};
+  const exchanges = exchangeTally();
   const app = await NestFactory.create(
     AppModule.register({
       env: { WITBOOST_BASE_URL: baseUrl, WITBOOST_ACCESS_TOKEN: accessToken },
-      onEvent: (event) => {
-        if (event.type !== 'exchange') return;
-        const scope = event.scope ?? '(none)';
-        exchanges[scope] = (exchanges[scope] ?? 0) + 1;
-      },
+      onEvent: exchanges.onEvent,
     }),
     { logger: false },
   );
@@ -115,9 +112,14 @@ export async function runNestExample(options: NestExampleOptions): Promise<NestE
       log(`POST /policies/validate -> ${product.name} ${outcome} policy ${policy}`);
     }
 
-    const scopes = Object.entries(exchanges).map(([scope, n]) => `${scope} x${n}`);
-    log(`Nest app requests: ${requests}, token exchanges: ${scopes.join(', ') || 'none'}`);
-    return { requests, exchanges, dataProducts: products.map((p) => p.name), policy, verdicts };
+    log(`Nest app requests: ${requests}, token exchanges: ${exchanges.describe()}`);
+    return {
+      requests,
+      exchanges: exchanges.byScope,
+      dataProducts: products.map((p) => p.name),
+      policy,
+      verdicts,
+    };
   } finally {
     await app.close();
   }
