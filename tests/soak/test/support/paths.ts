@@ -133,6 +133,28 @@ async function httpOutcome(
   };
 }
 
+/**
+ * {@link httpOutcome} from an app served by `server` through `middleware`; then the middleware and
+ * the request context the route saw are captured for the leak hunt, and both are closed.
+ */
+async function middlewareOutcome(
+  server: { url: string; close(): Promise<void> },
+  middleware: { close(): Promise<void> },
+  contextSeen: () => WitboostRequestContext | undefined,
+  capture: LeakCapture,
+  origin: string,
+  callerToken: string | undefined,
+): Promise<Outcome> {
+  try {
+    return await httpOutcome(server.url, capture, origin, callerToken);
+  } finally {
+    capture.object(`${origin}.middleware`, middleware);
+    capture.object(`${origin}.context`, contextSeen());
+    await server.close();
+    await middleware.close();
+  }
+}
+
 /** One request through one adapter, with a fresh instance built from `options`. */
 export type RequestPath = (
   options: WitboostAuthOptions,
@@ -186,15 +208,14 @@ export const requestPaths: Record<string, RequestPath> = {
       }
     });
     app.use(witboostErrorHandler());
-    const server = await listen(app);
-    try {
-      return await httpOutcome(server.url, capture, origin, callerToken);
-    } finally {
-      capture.object(`${origin}.middleware`, middleware);
-      capture.object(`${origin}.context`, context);
-      await server.close();
-      await middleware.close();
-    }
+    return middlewareOutcome(
+      await listen(app),
+      middleware,
+      () => context,
+      capture,
+      origin,
+      callerToken,
+    );
   },
   'koa middleware + witboostErrorMapper': async (options, capture, origin, callerToken) => {
     const middleware = koaWitboostAuth({
@@ -214,15 +235,14 @@ export const requestPaths: Record<string, RequestPath> = {
       ctx.status = answer.status;
       ctx.body = await answer.json();
     });
-    const server = await listen(app.callback());
-    try {
-      return await httpOutcome(server.url, capture, origin, callerToken);
-    } finally {
-      capture.object(`${origin}.middleware`, middleware);
-      capture.object(`${origin}.context`, context);
-      await server.close();
-      await middleware.close();
-    }
+    return middlewareOutcome(
+      await listen(app.callback()),
+      middleware,
+      () => context,
+      capture,
+      origin,
+      callerToken,
+    );
   },
   'nestjs WitboostAuthService + WitboostAuthExceptionFilter': async (options, capture, origin) => {
     @Controller()
