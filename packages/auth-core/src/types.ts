@@ -262,7 +262,22 @@ export type WitboostAuthEvent =
   | { type: 'refresh_scheduled'; scope: string | undefined; refreshAt: number }
   | { type: 'invalidated'; scope: string | undefined }
   | { type: 'replay_after_401'; url: string; method: string }
-  | { type: 'token_source_changed'; source: string };
+  | { type: 'token_source_changed'; source: string }
+  /** A fresh token was kept although a server clock disagreed (e.g. `exp` before the `Date` header). */
+  | { type: 'clock_warning'; scope: string | undefined; reason: 'exp_before_date' | 'skew'; skewMs: number }
+  /** A caller started (+1) or stopped (-1) waiting because no servable token existed. */
+  | { type: 'caller_waiting'; scope: string | undefined; delta: 1 | -1 }
+  /** A lookup off the warm path: in-process cache (`l1`) or shared store (`store`). */
+  | { type: 'cache_lookup'; level: 'l1' | 'store'; scope: string | undefined; result: 'hit' | 'miss' }
+  /** One round trip to the shared token store. */
+  | {
+      type: 'store_call';
+      op: 'get' | 'set' | 'delete' | 'lease' | 'release';
+      durationMs: number;
+      outcome: 'ok' | 'hit' | 'miss' | 'error' | 'timeout';
+    }
+  /** The shared store became unavailable (circuit open) or available again. Once per change. */
+  | { type: 'store_state'; state: 'available' | 'unavailable'; reason: string };
 
 /**
  * Every error code a {@link WitboostAuthError} can carry.
@@ -441,4 +456,59 @@ export interface HttpProblem {
   status: number;
   headers: Record<string, string>;
   body: { error: { code: string; message: string } };
+}
+
+/**
+ * State of one scope's token, as {@link WitboostAuth.status} reports it.
+ * `fresh`: servable, before its refresh point. `refreshing`: servable, a refresh is under way.
+ * `failing`: the last exchange failed (a servable token may still exist). `expired`: the last
+ * token passed its hand-out deadline and none replaced it. `empty`: never exchanged.
+ *
+ * @example
+ * ```ts
+ * import type { WitboostScopeState } from '@wb/auth-core';
+ * const ready = (state: WitboostScopeState) => state === 'fresh' || state === 'refreshing';
+ * ```
+ */
+export type WitboostScopeState = 'fresh' | 'refreshing' | 'failing' | 'expired' | 'empty';
+
+/**
+ * One scope in {@link WitboostAuthStatus}. Times are local epoch milliseconds. Never a secret.
+ *
+ * @example
+ * ```ts
+ * import type { WitboostScopeStatus } from '@wb/auth-core';
+ * const secondsLeft = (s: WitboostScopeStatus) => ((s.expiresAt ?? Date.now()) - Date.now()) / 1000;
+ * ```
+ */
+export interface WitboostScopeStatus {
+  /** The scope (`undefined`: the default JWT). */
+  scope: string | undefined;
+  state: WitboostScopeState;
+  /** Hand-out deadline of the current token. */
+  expiresAt?: number;
+  /** When the background refresh of the current token starts. */
+  refreshAt?: number;
+  /** When the last exchange (successful or not) finished. */
+  lastExchangeAt?: number;
+  consecutiveFailures: number;
+  lastError?: { code: WitboostAuthErrorCode; at: number };
+  /** Callers waiting now because no servable token exists. */
+  waiting: number;
+}
+
+/**
+ * A synchronous, secret-free snapshot of an instance, cheap enough for a readiness probe.
+ *
+ * @example
+ * ```ts
+ * import { createWitboostAuth } from '@wb/auth-core';
+ * const auth = createWitboostAuth({ baseUrl: 'https://witboost.example.com' });
+ * const ready = auth.status().scopes.every((s) => s.state !== 'expired');
+ * ```
+ */
+export interface WitboostAuthStatus {
+  closed: boolean;
+  mode: AuthMode;
+  scopes: WitboostScopeStatus[];
 }
