@@ -9,6 +9,11 @@ const MESSAGES: Record<WitboostAuthEvent['type'], string> = {
   invalidated: 'witboost: JWT dropped after a 401',
   replay_after_401: 'witboost: request replayed after a 401',
   token_source_changed: 'witboost: access token source returned a new token',
+  clock_warning: 'witboost: a server clock disagrees; the token lifetime was trusted instead',
+  caller_waiting: 'witboost: a caller is waiting for a token',
+  cache_lookup: 'witboost: token cache lookup',
+  store_call: 'witboost: shared token store call',
+  store_state: 'witboost: shared token store availability changed',
 };
 
 /**
@@ -45,7 +50,10 @@ function levelOf(event: WitboostAuthEvent): Level {
     case 'invalidated':
     case 'replay_after_401':
     case 'token_source_changed':
+    case 'store_state':
       return 'info';
+    case 'clock_warning':
+      return 'warn';
     default:
       return 'debug';
   }
