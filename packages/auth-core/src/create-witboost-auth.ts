@@ -13,7 +13,7 @@ import type {
   WitboostAuth,
   WitboostAuthOptions,
 } from './types.js';
-import { classifyUrl, createDecisionCache } from './url-rules.js';
+import { createUrlRouter } from './url/router.js';
 
 const NO_AUTHORIZATION: Promise<string | undefined> = Promise.resolve(undefined);
 
@@ -55,16 +55,15 @@ function assemble(config: ResolvedConfig, source: AccessTokenSource): WitboostAu
   const manager = createTokenManager(config, source, emit);
   const { principal } = config;
 
-  const decisions = createDecisionCache((input): BoundDecision => {
-    const { allowed, scope } = classifyUrl(config, input);
-    return { allowed, scope, slot: allowed ? manager.slotFor(scope) : undefined };
-  });
-  const decide = decisions.lookup;
-  const knownUrls = decisions.entries;
+  const decide = createUrlRouter(
+    config,
+    ({ allowed, scope }): BoundDecision => ({
+      allowed,
+      scope,
+      slot: allowed ? manager.slotFor(scope) : undefined,
+    }),
+  );
   let closed = false;
-  // One-entry memo in front of the map: clients tend to call the same URL again and again.
-  let lastUrl: string | undefined;
-  let lastDecision: BoundDecision | undefined;
 
   function badUrl(): WitboostAuthError {
     return new WitboostAuthError('invalid_options', 'url must be a string or a URL', { principal });
@@ -74,18 +73,12 @@ function assemble(config: ResolvedConfig, source: AccessTokenSource): WitboostAu
     url: string | URL,
     options?: { signal?: AbortSignal },
   ): Promise<string | undefined> {
-    // Warm path, inlined on purpose: a map lookup, no allocation, the clock only now and then.
+    // Warm path, inlined on purpose: the router's fast path, no allocation, the clock only now and then.
     if (!closed && typeof url === 'string') {
-      const decision = url === lastUrl ? lastDecision : knownUrls.get(url);
-      if (decision !== undefined) {
-        if (decision.slot === undefined) return NO_AUTHORIZATION;
-        const token = decision.slot.token;
-        if (token !== undefined && manager.isFresh(token)) {
-          lastUrl = url;
-          lastDecision = decision;
-          return token.headerPromise;
-        }
-      }
+      const slot = decide(url).slot;
+      if (slot === undefined) return NO_AUTHORIZATION;
+      const token = slot.token;
+      if (token !== undefined && manager.isFresh(token)) return token.headerPromise;
     }
     return authorizationForSlow(url, options);
   }
