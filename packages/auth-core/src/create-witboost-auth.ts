@@ -2,6 +2,7 @@ import { createAuthFetch } from './auth-fetch.js';
 import { WitboostAuthError } from './errors.js';
 import { createObserver } from './observer.js';
 import { type ResolvedConfig, resolveOptions } from './options.js';
+import { ownOptions } from './own-options.js';
 import { isValidScope } from './scope.js';
 import { toAccessTokenSource } from './sources/resolve-source.js';
 import { createTokenManager } from './token-manager.js';
@@ -44,7 +45,8 @@ interface BoundDecision {
  * await auth.close();
  * ```
  */
-export function createWitboostAuth(options: WitboostAuthOptions): WitboostAuth {
+export function createWitboostAuth(given: WitboostAuthOptions): WitboostAuth {
+  const options = ownOptions(given);
   const config = resolveOptions(options);
   const source = toAccessTokenSource(options.accessToken, config.principal);
   return assemble(config, source);

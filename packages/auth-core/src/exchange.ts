@@ -3,6 +3,7 @@ import { abortedError, describeCause, statusError } from './exchange-errors.js';
 import { type ExchangeResult, parseSuccess } from './exchange-result.js';
 import { invalidOption } from './fail.js';
 import { DEFAULT_DURATION_SECONDS, REFRESH_DEFAULTS } from './options.js';
+import { ownOptions } from './own-options.js';
 import { sanitizeCause } from './sanitize-cause.js';
 import { assertScope, canonicalScope } from './scope.js';
 import type { Principal } from './types.js';
@@ -86,8 +87,9 @@ const lateBoundFetch: typeof globalThis.fetch = (input, init) => globalThis.fetc
  * ```
  */
 export async function exchangeAccessToken(
-  options: ExchangeAccessTokenOptions,
+  given: ExchangeAccessTokenOptions,
 ): Promise<ExchangeResult> {
+  const options = ownOptions(given);
   if (typeof options !== 'object' || options === null) {
     invalidOption(`exchangeAccessToken expects an options object, got ${typeName(options)}`);
   }

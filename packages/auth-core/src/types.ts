@@ -264,11 +264,21 @@ export type WitboostAuthEvent =
   | { type: 'replay_after_401'; url: string; method: string }
   | { type: 'token_source_changed'; source: string }
   /** A fresh token was kept although a server clock disagreed (e.g. `exp` before the `Date` header). */
-  | { type: 'clock_warning'; scope: string | undefined; reason: 'exp_before_date' | 'skew'; skewMs: number }
+  | {
+      type: 'clock_warning';
+      scope: string | undefined;
+      reason: 'exp_before_date' | 'skew';
+      skewMs: number;
+    }
   /** A caller started (+1) or stopped (-1) waiting because no servable token existed. */
   | { type: 'caller_waiting'; scope: string | undefined; delta: 1 | -1 }
   /** A lookup off the warm path: in-process cache (`l1`) or shared store (`store`). */
-  | { type: 'cache_lookup'; level: 'l1' | 'store'; scope: string | undefined; result: 'hit' | 'miss' }
+  | {
+      type: 'cache_lookup';
+      level: 'l1' | 'store';
+      scope: string | undefined;
+      result: 'hit' | 'miss';
+    }
   /** One round trip to the shared token store. */
   | {
       type: 'store_call';
