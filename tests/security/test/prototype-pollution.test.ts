@@ -110,25 +110,24 @@ describe('prototype pollution', () => {
     });
   });
 
-  it('axios: createWitboostAxios({ auth }) ignores it', async () => {
+  it('axios: an app started under pollution sends no credential off Witboost', async () => {
     attacker = await startAttacker();
-    const auth = createWitboostAuth({ baseUrl: wb.url, accessToken: wb.issueAccessToken() });
+    const fake = {
+      authorizationFor: async () => 'Bearer stolen',
+      invalidate() {},
+      isWitboostUrl: () => true,
+    };
+    const { auth, client } = await polluted({ ...pollution(), auth: fake }, async () => {
+      const created = createWitboostAuth({ baseUrl: wb.url, accessToken: wb.issueAccessToken() });
+      return { auth: created, client: createWitboostAxios({ auth: created }) };
+    });
     toClose.push(auth);
-    const client = await polluted(
-      {
-        ...pollution(),
-        auth: {
-          authorizationFor: async () => 'Bearer stolen',
-          invalidate() {},
-          isWitboostUrl: () => true,
-        },
-      },
-      async () => createWitboostAxios({ auth }),
-    );
     await client.get(`${attacker.url}/z`);
     const answer = await client.get('/api/catalog/entities');
     expect(answer.status).toBe(200);
+    expect(answer.config.headers.Authorization).toBeUndefined();
     expect(credentialed(attacker.hits)).toEqual([]);
+    expect(foreignFetch).not.toHaveBeenCalled();
   });
 
   it.each([
