@@ -21,6 +21,11 @@ const METRICS: ReadonlyArray<{ name: string; run: (ctx: BenchContext) => Promise
       run: async (ctx) => (await import('./metrics/warm-header.js')).warmHeaderMetrics(ctx),
     },
     {
+      name: 'warm_header_many_urls_vs_*',
+      run: async (ctx) =>
+        (await import('./metrics/warm-header-many-urls.js')).warmHeaderManyUrlsMetrics(ctx),
+    },
+    {
       name: 'rollover_p99_vs_steady',
       run: async (ctx) => [await (await import('./metrics/rollover.js')).rolloverMetric(ctx)],
     },

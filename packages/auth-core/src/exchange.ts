@@ -10,6 +10,7 @@ import {
   lateBoundFetch,
   REFRESH_DEFAULTS,
 } from './options.js';
+import { ownOptions } from './own-options.js';
 import { sanitizeCause } from './sanitize-cause.js';
 import { assertScope, canonicalScope } from './scope.js';
 import type { Principal } from './types.js';
@@ -98,8 +99,9 @@ export const MAX_EXCHANGE_BODY_BYTES = 64 * 1024;
  * ```
  */
 export async function exchangeAccessToken(
-  options: ExchangeAccessTokenOptions,
+  given: ExchangeAccessTokenOptions,
 ): Promise<ExchangeResult> {
+  const options = ownOptions(given);
   if (typeof options !== 'object' || options === null) {
     invalidOption(`exchangeAccessToken expects an options object, got ${typeName(options)}`);
   }

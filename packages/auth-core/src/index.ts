@@ -8,6 +8,7 @@ export type { ExchangeResult } from './exchange-result.js';
 export { toHttpProblem } from './http-problem.js';
 export { createIdentityPool } from './identity-pool.js';
 export type { JwtClaims } from './jwt-claims.js';
+export { ownOptions } from './own-options.js';
 export { redactSecrets, redactToken } from './redact.js';
 export type {
   CallerIdentityOptions,

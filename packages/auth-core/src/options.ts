@@ -1,4 +1,5 @@
 import { invalidOption } from './fail.js';
+import { ownOptions } from './own-options.js';
 import {
   assertScope,
   COMPUTATIONAL_GOVERNANCE_PATH,
@@ -79,7 +80,8 @@ export const lateBoundFetch: typeof globalThis.fetch = (input, init) =>
   globalThis.fetch(input, init);
 
 /** Validates every option except the access token and returns the normalised configuration. */
-export function resolveOptions(options: WitboostAuthOptions): ResolvedConfig {
+export function resolveOptions(given: WitboostAuthOptions): ResolvedConfig {
+  const options = ownOptions(given);
   if (typeof options !== 'object' || options === null) {
     invalidOption(`createWitboostAuth expects an options object, got ${typeName(options)}`);
   }
@@ -201,7 +203,7 @@ function resolveOrigins(
     let raw: unknown = entry;
     let scope: string | undefined;
     if (typeof entry === 'object' && entry !== null && !(entry instanceof URL)) {
-      const extra = entry as { url?: unknown; scope?: unknown };
+      const extra = ownOptions(entry) as { url?: unknown; scope?: unknown };
       raw = extra.url;
       if (extra.scope !== undefined) {
         scope = canonicalScope(assertScope(extra.scope, `${what}.scope`));
@@ -226,7 +228,7 @@ function resolveRules(
     if (typeof rule !== 'object' || rule === null) {
       invalidOption(`${what} must be an object { pathPrefix, scope, origin? }`);
     }
-    const { pathPrefix, scope, origin } = rule as {
+    const { pathPrefix, scope, origin } = ownOptions(rule) as {
       pathPrefix?: unknown;
       scope?: unknown;
       origin?: unknown;
