@@ -5,7 +5,9 @@ import {
   type FastSite,
   type FastTable,
   fastRoute,
+  fastRule,
   isPlainPrefix,
+  originPattern,
 } from './fast-path.js';
 import { resolveAgainstBase } from './resolve.js';
 
@@ -145,12 +147,19 @@ function compile<T>(config: RouterConfig) {
     // User rules in order, then the origin's own scope, then the default CG rule (see options).
     const rules = config.rules
       .filter((rule) => rule.origin === undefined || rule.origin === origin)
-      .map((rule) => ({
-        prefix: rule.pathPrefix,
-        any: rule.pathPrefix === '/' || rule.pathPrefix === '',
-        outcome: allowed(rule.scope),
-      }));
-    bySite.set(origin, { origin, rules, fallback: allowed(undefined) });
+      .map((rule) =>
+        fastRule(
+          rule.pathPrefix,
+          rule.pathPrefix === '/' || rule.pathPrefix === '',
+          allowed(rule.scope),
+        ),
+      );
+    bySite.set(origin, {
+      origin,
+      pattern: originPattern(origin),
+      rules,
+      fallback: allowed(undefined),
+    });
   }
   const base = bySite.get(config.baseOrigin) as FastSite<Outcome<T>>;
   const relativeRules = relativeTo(config.basePath, base.rules);
@@ -174,9 +183,9 @@ function relativeTo<O>(basePath: string, rules: readonly FastRule<O>[]): FastRul
   const relative: FastRule<O>[] = [];
   for (const rule of rules) {
     if (rule.any || pathUnder(basePath, rule.prefix)) {
-      relative.push({ ...rule, any: true });
+      relative.push(fastRule(rule.prefix, true, rule.outcome));
     } else if (rule.prefix.startsWith(`${basePath}/`)) {
-      relative.push({ ...rule, prefix: rule.prefix.slice(basePath.length) });
+      relative.push(fastRule(rule.prefix.slice(basePath.length), false, rule.outcome));
     }
   }
   return relative;
