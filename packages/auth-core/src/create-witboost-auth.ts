@@ -51,7 +51,11 @@ export function createWitboostAuth(options: WitboostAuthOptions): WitboostAuth {
 }
 
 function assemble(config: ResolvedConfig, source: AccessTokenSource): WitboostAuth {
-  const emit = createObserver(config.logger, config.onEvent);
+  const emit = createObserver(
+    config.logger,
+    config.onEvent,
+    config.telemetry?.subscriber(config.principal),
+  );
   const manager = createTokenManager(config, source, emit);
   const { principal } = config;
 

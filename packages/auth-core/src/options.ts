@@ -5,6 +5,7 @@ import {
   COMPUTATIONAL_GOVERNANCE_SCOPE,
   canonicalScope,
 } from './scope.js';
+import { resolveTelemetry, type Telemetry } from './telemetry/telemetry.js';
 import type {
   AuthMode,
   Principal,
@@ -53,6 +54,8 @@ export interface ResolvedConfig {
   logger: WitboostLogger | undefined;
   onEvent: ((event: WitboostAuthEvent) => void) | undefined;
   principal: Principal;
+  /** Spans and metrics (`tracerProvider` / `meterProvider`, else `@opentelemetry/api`'s globals). */
+  telemetry: Telemetry | undefined;
 }
 
 export const REFRESH_DEFAULTS: ResolvedRefresh = {
@@ -163,6 +166,11 @@ export function resolveOptions(options: WitboostAuthOptions): ResolvedConfig {
     logger,
     onEvent: options.onEvent,
     principal,
+    // Own properties only: a polluted Object.prototype must not plant a provider.
+    telemetry: resolveTelemetry(
+      Object.hasOwn(options, 'tracerProvider') ? options.tracerProvider : undefined,
+      Object.hasOwn(options, 'meterProvider') ? options.meterProvider : undefined,
+    ),
   };
 }
 

@@ -3,6 +3,8 @@
  * NestJS) are written against: change it only with them in mind.
  */
 
+import type { TelemetryMeterProvider, TelemetryTracerProvider } from './telemetry/otel-shapes.js';
+
 /**
  * How credentials are presented to Witboost.
  *
@@ -224,6 +226,17 @@ export interface WitboostAuthOptions {
   onEvent?: (event: WitboostAuthEvent) => void;
   /** Whom this instance acts for. @default 'service' */
   principal?: Principal;
+  /**
+   * OpenTelemetry tracer provider for the spans around each exchange and shared-store round trip
+   * (never a cache hit). The core README lists every span and attribute.
+   * @default the global provider of `@opentelemetry/api` when that optional peer is installed; else no spans
+   */
+  tracerProvider?: TelemetryTracerProvider;
+  /**
+   * OpenTelemetry meter provider for the `witboost.auth.*` metrics listed in the core README.
+   * @default the global provider of `@opentelemetry/api` when that optional peer is installed; else no metrics
+   */
+  meterProvider?: TelemetryMeterProvider;
 }
 
 /**
@@ -264,11 +277,21 @@ export type WitboostAuthEvent =
   | { type: 'replay_after_401'; url: string; method: string }
   | { type: 'token_source_changed'; source: string }
   /** A fresh token was kept although a server clock disagreed (e.g. `exp` before the `Date` header). */
-  | { type: 'clock_warning'; scope: string | undefined; reason: 'exp_before_date' | 'skew'; skewMs: number }
+  | {
+      type: 'clock_warning';
+      scope: string | undefined;
+      reason: 'exp_before_date' | 'skew';
+      skewMs: number;
+    }
   /** A caller started (+1) or stopped (-1) waiting because no servable token existed. */
   | { type: 'caller_waiting'; scope: string | undefined; delta: 1 | -1 }
   /** A lookup off the warm path: in-process cache (`l1`) or shared store (`store`). */
-  | { type: 'cache_lookup'; level: 'l1' | 'store'; scope: string | undefined; result: 'hit' | 'miss' }
+  | {
+      type: 'cache_lookup';
+      level: 'l1' | 'store';
+      scope: string | undefined;
+      result: 'hit' | 'miss';
+    }
   /** One round trip to the shared token store. */
   | {
       type: 'store_call';

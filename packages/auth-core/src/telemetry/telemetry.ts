@@ -1,0 +1,166 @@
+import { invalidOption } from '../fail.js';
+import type { Principal, WitboostAuthEvent, WitboostAuthStatus } from '../types.js';
+import { type Instruments, instrumentsFor, SCOPE_NAME, scopeAttribute } from './instruments.js';
+import { loadOpenTelemetryApi } from './load-api.js';
+import type {
+  TelemetryAttributes,
+  TelemetryMeterProvider,
+  TelemetryTracerProvider,
+} from './otel-shapes.js';
+
+// Fixed by the OpenTelemetry specification; written out so explicit providers need no API import.
+const SPAN_KIND_CLIENT = 2;
+const STATUS_ERROR = 2;
+
+type Tracer = ReturnType<TelemetryTracerProvider['getTracer']>;
+type ExchangeEvent = Extract<WitboostAuthEvent, { type: 'exchange' | 'exchange_failed' }>;
+type StoreCallEvent = Extract<WitboostAuthEvent, { type: 'store_call' }>;
+
+/** OpenTelemetry for one `createWitboostAuth` instance and its `withAccessToken` children. */
+export interface Telemetry {
+  /** The event subscriber of one instance: spans and synchronous metrics. */
+  subscriber(principal: Principal): (event: WitboostAuthEvent) => void;
+  /** Reports `status()` in the observable gauges until the returned function is called. */
+  watch(status: () => WitboostAuthStatus): () => void;
+}
+
+/**
+ * Resolves the `tracerProvider` / `meterProvider` options. A provider not passed is the global
+ * one of `@opentelemetry/api` when that optional peer is installed (no-op until an SDK is
+ * registered); with neither passed nor the API installed there is no telemetry at all, and
+ * nothing is loaded.
+ *
+ * @param tracerProvider - the option's value (`undefined`: not passed)
+ * @param meterProvider - the option's value (`undefined`: not passed)
+ * @returns the instance's telemetry, or `undefined` when there is none
+ * @throws {WitboostAuthError} `invalid_options` when a provider lacks `getTracer` / `getMeter`
+ * @example
+ * ```ts
+ * const telemetry = resolveTelemetry(new BasicTracerProvider(), undefined);
+ * const emit = telemetry?.subscriber('service');
+ * ```
+ */
+export function resolveTelemetry(
+  tracerProvider: unknown,
+  meterProvider: unknown,
+): Telemetry | undefined {
+  checkProvider(tracerProvider, 'tracerProvider', 'getTracer', 'TracerProvider');
+  checkProvider(meterProvider, 'meterProvider', 'getMeter', 'MeterProvider');
+  let tracers = tracerProvider as TelemetryTracerProvider | undefined;
+  let meters = meterProvider as TelemetryMeterProvider | undefined;
+  if (tracers === undefined || meters === undefined) {
+    const api = loadOpenTelemetryApi();
+    tracers ??= api?.trace.getTracerProvider();
+    meters ??= api?.metrics.getMeterProvider();
+  }
+  if (tracers === undefined && meters === undefined) return undefined;
+  return createTelemetry(tracers?.getTracer(SCOPE_NAME), meters && instrumentsFor(meters));
+}
+
+function checkProvider(value: unknown, option: string, method: string, kind: string): void {
+  if (value === undefined) return;
+  const candidate = value as Record<string, unknown> | null;
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    typeof candidate[method] !== 'function'
+  ) {
+    invalidOption(`${option} must be an OpenTelemetry ${kind} (an object with ${method}())`);
+  }
+}
+
+function createTelemetry(tracer: Tracer | undefined, metrics: Instruments | undefined): Telemetry {
+  // Shared by the instance and its children: they use one store.
+  let storeState: 'available' | 'unavailable' | undefined;
+
+  function span(
+    name: string,
+    durationMs: number,
+    attributes: TelemetryAttributes,
+    failed: boolean,
+  ) {
+    if (tracer === undefined) return;
+    // Events arrive when the work is over: the span is drawn after the fact, at its real times.
+    const end = Date.now();
+    const started = tracer.startSpan(name, {
+      kind: SPAN_KIND_CLIENT,
+      startTime: end - durationMs,
+      attributes,
+    });
+    if (failed) started.setStatus({ code: STATUS_ERROR });
+    started.end(end);
+  }
+
+  function onExchange(event: ExchangeEvent, base: TelemetryAttributes): void {
+    const failed = event.type === 'exchange_failed';
+    const attributes: TelemetryAttributes = {
+      ...base,
+      ...scopeAttribute(event.scope),
+      'witboost.auth.outcome': failed ? 'failure' : 'success',
+      'witboost.auth.background': event.background,
+    };
+    if (failed) {
+      attributes['error.type'] = event.code;
+      if (event.status !== undefined) attributes['http.response.status_code'] = event.status;
+    }
+    metrics?.exchanges.add(1, attributes);
+    metrics?.exchangeDuration.record(event.durationMs / 1000, attributes);
+    if (tracer === undefined) return;
+    const detail: TelemetryAttributes = { ...attributes };
+    if (!failed) detail['witboost.auth.token.lifetime'] = event.lifetimeSeconds;
+    else if (event.retryInMs !== undefined)
+      detail['witboost.auth.retry_in'] = event.retryInMs / 1000;
+    span('witboost.auth.exchange', event.durationMs, detail, failed);
+  }
+
+  function onStoreCall(event: StoreCallEvent): void {
+    storeState ??= 'available';
+    const attributes: TelemetryAttributes = {
+      'witboost.auth.store.operation': event.op,
+      'witboost.auth.store.outcome': event.outcome,
+    };
+    metrics?.storeDuration.record(event.durationMs / 1000, attributes);
+    const failed = event.outcome === 'error' || event.outcome === 'timeout';
+    if (failed) attributes['error.type'] = event.outcome;
+    span(`witboost.auth.store.${event.op}`, event.durationMs, attributes, failed);
+  }
+
+  return {
+    subscriber(principal) {
+      const base: TelemetryAttributes = { 'witboost.auth.principal': principal };
+      return function recordTelemetry(event) {
+        switch (event.type) {
+          case 'exchange':
+          case 'exchange_failed':
+            return onExchange(event, base);
+          case 'store_call':
+            return onStoreCall(event);
+          case 'store_state':
+            storeState = event.state;
+            return;
+          case 'cache_lookup':
+            metrics?.cacheLookups.add(1, {
+              ...base,
+              ...scopeAttribute(event.scope),
+              'witboost.auth.cache.level': event.level,
+              'witboost.auth.cache.result': event.result,
+            });
+            return;
+          case 'caller_waiting':
+            metrics?.waitingCallers.add(event.delta, { ...base, ...scopeAttribute(event.scope) });
+            return;
+          default:
+            return;
+        }
+      };
+    },
+    watch(status) {
+      if (metrics === undefined) return () => {};
+      const source = { status, storeState: () => storeState };
+      metrics.sources.add(source);
+      return () => {
+        metrics.sources.delete(source);
+      };
+    },
+  };
+}
