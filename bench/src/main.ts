@@ -21,6 +21,12 @@ const METRICS: ReadonlyArray<{ name: string; run: (ctx: BenchContext) => Promise
       run: async (ctx) => (await import('./metrics/warm-header.js')).warmHeaderMetrics(ctx),
     },
     {
+      name: 'warm_header_vs_limit_with_otel',
+      run: async (ctx) => [
+        await (await import('./metrics/warm-header-otel.js')).warmHeaderOtelMetric(ctx),
+      ],
+    },
+    {
       name: 'rollover_p99_vs_steady',
       run: async (ctx) => [await (await import('./metrics/rollover.js')).rolloverMetric(ctx)],
     },
