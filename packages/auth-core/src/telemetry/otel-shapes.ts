@@ -5,38 +5,15 @@
  */
 
 /**
- * A span or metric attribute value.
+ * Attributes of a span or a data point, as core records them.
  *
  * @example
  * ```ts
- * const value: TelemetryAttributeValue = 'service:computational-governance';
- * ```
- */
-export type TelemetryAttributeValue = string | number | boolean;
-
-/**
- * Attributes of a span or a data point.
- *
- * @example
- * ```ts
+ * import type { TelemetryAttributes } from '@wb/auth-core';
  * const attributes: TelemetryAttributes = { 'witboost.auth.outcome': 'success' };
  * ```
  */
-export type TelemetryAttributes = Record<string, TelemetryAttributeValue>;
-
-/**
- * The part of an OpenTelemetry `Span` core uses.
- *
- * @example
- * ```ts
- * const end = (span: TelemetrySpan) => span.end(Date.now());
- * ```
- */
-export interface TelemetrySpan {
-  setAttribute(key: string, value: TelemetryAttributeValue): unknown;
-  setStatus(status: { code: number }): unknown;
-  end(endTime?: number): void;
-}
+export type TelemetryAttributes = Record<string, string | number | boolean>;
 
 /**
  * The part of an OpenTelemetry `TracerProvider` core uses: any real one fits.
@@ -56,27 +33,11 @@ export interface TelemetryTracerProvider {
     startSpan(
       name: string,
       options?: { kind?: number; startTime?: number; attributes?: TelemetryAttributes },
-    ): TelemetrySpan;
+    ): {
+      setStatus(status: { code: number }): unknown;
+      end(endTime?: number): void;
+    };
   };
-}
-
-/** Options of an instrument: what the OpenTelemetry API's `MetricOptions` holds, and core sets. */
-interface InstrumentOptions {
-  description?: string;
-  unit?: string;
-  advice?: { explicitBucketBoundaries?: number[] };
-}
-
-/** A synchronous instrument (counter, up-down counter) core adds to. */
-interface AddInstrument {
-  add(value: number, attributes?: TelemetryAttributes): void;
-}
-
-/** An asynchronous gauge: read through its callback at each collection. */
-interface ObservableInstrument {
-  addCallback(
-    callback: (result: { observe(value: number, attributes?: TelemetryAttributes): void }) => void,
-  ): void;
 }
 
 /**
@@ -94,12 +55,31 @@ export interface TelemetryMeterProvider {
     name: string,
     version?: string,
   ): {
-    createCounter(name: string, options?: InstrumentOptions): AddInstrument;
-    createUpDownCounter(name: string, options?: InstrumentOptions): AddInstrument;
+    createCounter(
+      name: string,
+      options?: { description?: string; unit?: string },
+    ): { add(value: number, attributes?: TelemetryAttributes): void };
+    createUpDownCounter(
+      name: string,
+      options?: { description?: string; unit?: string },
+    ): { add(value: number, attributes?: TelemetryAttributes): void };
     createHistogram(
       name: string,
-      options?: InstrumentOptions,
+      options?: {
+        description?: string;
+        unit?: string;
+        advice?: { explicitBucketBoundaries?: number[] };
+      },
     ): { record(value: number, attributes?: TelemetryAttributes): void };
-    createObservableGauge(name: string, options?: InstrumentOptions): ObservableInstrument;
+    createObservableGauge(
+      name: string,
+      options?: { description?: string; unit?: string },
+    ): {
+      addCallback(
+        callback: (result: {
+          observe(value: number, attributes?: TelemetryAttributes): void;
+        }) => void,
+      ): void;
+    };
   };
 }
