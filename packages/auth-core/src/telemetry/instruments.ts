@@ -17,7 +17,8 @@ export interface Instruments {
   cacheLookups: ReturnType<Meter['createCounter']>;
   waitingCallers: ReturnType<Meter['createUpDownCounter']>;
   storeDuration: ReturnType<Meter['createHistogram']>;
-  sources: Set<StatusSource>;
+  /** Held weakly: an instance dropped without `close()` must still be garbage-collected. */
+  sources: Set<WeakRef<StatusSource>>;
 }
 
 /** Instrumentation scope name of every tracer and meter core asks for. */
@@ -54,7 +55,7 @@ export function instrumentsFor(provider: TelemetryMeterProvider): Instruments {
   const known = byMeter.get(meter);
   if (known !== undefined) return known;
   const seconds = { unit: 's', advice: { explicitBucketBoundaries: SECONDS_BUCKETS } };
-  const sources = new Set<StatusSource>();
+  const sources = new Set<WeakRef<StatusSource>>();
   const instruments: Instruments = {
     exchanges: meter.createCounter('witboost.auth.exchanges', {
       unit: '{exchange}',
@@ -117,7 +118,7 @@ export function instrumentsFor(provider: TelemetryMeterProvider): Instruments {
     .addCallback((result) => {
       let known = false;
       let available = true;
-      for (const source of sources) {
+      for (const source of live(sources)) {
         const state = source.storeState();
         if (state === undefined) continue;
         known = true;
@@ -134,8 +135,16 @@ export function scopeAttribute(scope: string | undefined): TelemetryAttributes {
   return scope === undefined ? {} : { 'witboost.auth.scope': scope };
 }
 
-function* statuses(sources: Iterable<StatusSource>): Generator<WitboostAuthStatus> {
-  for (const source of sources) {
+function* live(sources: Set<WeakRef<StatusSource>>): Generator<StatusSource> {
+  for (const ref of sources) {
+    const source = ref.deref();
+    if (source === undefined) sources.delete(ref);
+    else yield source;
+  }
+}
+
+function* statuses(sources: Set<WeakRef<StatusSource>>): Generator<WitboostAuthStatus> {
+  for (const source of live(sources)) {
     let status: WitboostAuthStatus;
     try {
       status = source.status();

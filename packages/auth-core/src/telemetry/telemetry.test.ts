@@ -148,18 +148,20 @@ describe('telemetry subscriber', () => {
 
   it('a closed instance or one whose status() throws counts for nothing', async () => {
     const t = telemetry();
-    t.watch(() =>
+    const stopClosed = t.watch(() =>
       status([{ scope: undefined, state: 'fresh', consecutiveFailures: 0, waiting: 0 }], true),
     );
-    t.watch(() => {
+    const stopThrowing = t.watch(() => {
       throw new Error('not yet');
     });
     expect(await sdk.total('witboost.auth.tokens')).toBe(0);
+    stopClosed();
+    stopThrowing();
   });
 
   it('store availability follows store_state, reported once a store is seen', async () => {
     const t = telemetry();
-    t.watch(() => status([]));
+    const stop = t.watch(() => status([]));
     const record = t.subscriber('service');
     const available = async () =>
       (await sdk.points())
@@ -172,11 +174,12 @@ describe('telemetry subscriber', () => {
     expect(await available()).toEqual([0]);
     record({ type: 'store_state', state: 'available', reason: 'recovered' });
     expect(await available()).toEqual([1]);
+    stop();
   });
 
   it('units and kinds follow the OpenTelemetry conventions', async () => {
     const t = telemetry();
-    t.watch(() =>
+    const stop = t.watch(() =>
       status([
         {
           scope: undefined,
@@ -211,6 +214,7 @@ describe('telemetry subscriber', () => {
       'witboost.auth.token.time_to_expiry': 'GAUGE s',
     });
     expect((await everyAttribute(sdk)).join(' ')).not.toMatch(/wbat-|eyJ/);
+    stop();
   });
 });
 

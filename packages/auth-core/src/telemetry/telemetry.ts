@@ -1,6 +1,12 @@
 import { invalidOption } from '../fail.js';
 import type { Principal, WitboostAuthEvent, WitboostAuthStatus } from '../types.js';
-import { type Instruments, instrumentsFor, SCOPE_NAME, scopeAttribute } from './instruments.js';
+import {
+  type Instruments,
+  instrumentsFor,
+  SCOPE_NAME,
+  type StatusSource,
+  scopeAttribute,
+} from './instruments.js';
 import { loadOpenTelemetryApi } from './load-api.js';
 import type {
   TelemetryAttributes,
@@ -156,10 +162,14 @@ function createTelemetry(tracer: Tracer | undefined, metrics: Instruments | unde
     },
     watch(status) {
       if (metrics === undefined) return () => {};
-      const source = { status, storeState: () => storeState };
-      metrics.sources.add(source);
+      const ref = new WeakRef<StatusSource>({ status, storeState: () => storeState });
+      metrics.sources.add(ref);
+      // The instance holds the returned function, and through it the source; the gauges only
+      // hold it weakly.
+      let source = ref.deref();
       return () => {
-        metrics.sources.delete(source);
+        if (source !== undefined) metrics.sources.delete(ref);
+        source = undefined;
       };
     },
   };
