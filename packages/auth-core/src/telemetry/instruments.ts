@@ -1,9 +1,10 @@
 import type { WitboostAuthStatus, WitboostScopeState } from '../types.js';
 import type { TelemetryAttributes, TelemetryMeterProvider } from './otel-shapes.js';
 
-/** What the observable gauges read from one live service instance at each collection. */
+/** What the observable gauges read at each collection: one live service instance. */
 export interface StatusSource {
-  status(): WitboostAuthStatus;
+  /** The instance, held weakly: one dropped without `close()` must still be collected. */
+  instance: WeakRef<{ status(): WitboostAuthStatus }>;
   /** The shared store's last known availability; `undefined` without a store. */
   storeState(): 'available' | 'unavailable' | undefined;
 }
@@ -17,8 +18,7 @@ export interface Instruments {
   cacheLookups: ReturnType<Meter['createCounter']>;
   waitingCallers: ReturnType<Meter['createUpDownCounter']>;
   storeDuration: ReturnType<Meter['createHistogram']>;
-  /** Held weakly: an instance dropped without `close()` must still be garbage-collected. */
-  sources: Set<WeakRef<StatusSource>>;
+  sources: Set<StatusSource>;
 }
 
 /** Instrumentation scope name of every tracer and meter core asks for. */
@@ -55,7 +55,7 @@ export function instrumentsFor(provider: TelemetryMeterProvider): Instruments {
   const known = byMeter.get(meter);
   if (known !== undefined) return known;
   const seconds = { unit: 's', advice: { explicitBucketBoundaries: SECONDS_BUCKETS } };
-  const sources = new Set<WeakRef<StatusSource>>();
+  const sources = new Set<StatusSource>();
   const instruments: Instruments = {
     exchanges: meter.createCounter('witboost.auth.exchanges', {
       unit: '{exchange}',
@@ -118,7 +118,7 @@ export function instrumentsFor(provider: TelemetryMeterProvider): Instruments {
     .addCallback((result) => {
       let known = false;
       let available = true;
-      for (const source of live(sources)) {
+      for (const source of sources) {
         const state = source.storeState();
         if (state === undefined) continue;
         known = true;
@@ -135,22 +135,17 @@ export function scopeAttribute(scope: string | undefined): TelemetryAttributes {
   return scope === undefined ? {} : { 'witboost.auth.scope': scope };
 }
 
-function* live(sources: Set<WeakRef<StatusSource>>): Generator<StatusSource> {
-  for (const ref of sources) {
-    const source = ref.deref();
-    if (source === undefined) sources.delete(ref);
-    else yield source;
-  }
-}
-
-function* statuses(sources: Set<WeakRef<StatusSource>>): Generator<WitboostAuthStatus> {
-  for (const source of live(sources)) {
-    let status: WitboostAuthStatus;
+/** The statuses of the live instances; closed or collected ones leave the set for good. */
+function* statuses(sources: Set<StatusSource>): Generator<WitboostAuthStatus> {
+  for (const source of sources) {
+    const instance = source.instance.deref();
+    let status: WitboostAuthStatus | undefined;
     try {
-      status = source.status();
+      status = instance?.status();
     } catch {
       continue; // a collection must never fail because one instance could not answer
     }
-    if (!status.closed) yield status;
+    if (status === undefined || status.closed) sources.delete(source);
+    else yield status;
   }
 }

@@ -23,7 +23,7 @@ function telemetry() {
 
 describe('telemetry subscriber', () => {
   it('a store round trip is a span drawn at its real start, with a duration histogram', async () => {
-    const record = telemetry().subscriber('service');
+    const record = telemetry().subscriber();
     const before = Date.now();
     record({ type: 'store_call', op: 'get', durationMs: 40, outcome: 'hit' });
     record({ type: 'store_call', op: 'lease', durationMs: 250, outcome: 'timeout' });
@@ -52,7 +52,7 @@ describe('telemetry subscriber', () => {
   });
 
   it('cache lookups count by level and result; waiting callers go up and down', async () => {
-    const record = telemetry().subscriber('service');
+    const record = telemetry().subscriber();
     record({ type: 'cache_lookup', level: 'l1', scope: undefined, result: 'miss' });
     record({ type: 'cache_lookup', level: 'store', scope: undefined, result: 'hit' });
     record({ type: 'cache_lookup', level: 'store', scope: 'x:y', result: 'hit' });
@@ -69,7 +69,7 @@ describe('telemetry subscriber', () => {
   });
 
   it('events without an instrument record nothing', async () => {
-    const record = telemetry().subscriber('service');
+    const record = telemetry().subscriber();
     record({ type: 'invalidated', scope: undefined });
     record({ type: 'refresh_scheduled', scope: undefined, refreshAt: Date.now() });
     record({ type: 'clock_warning', scope: undefined, reason: 'skew', skewMs: 5000 });
@@ -99,18 +99,18 @@ describe('telemetry subscriber', () => {
         waiting: 0,
       },
     ]);
-    const stopFirst = t.watch(() => first);
-    const stopSecond = telemetry().watch(() =>
-      status([
-        {
-          scope: 'x:y',
-          state: 'refreshing',
-          expiresAt: now + 9_000,
-          consecutiveFailures: 0,
-          waiting: 0,
-        },
-      ]),
-    );
+    const firstInstance = { status: () => first };
+    t.watch(firstInstance);
+    let second = status([
+      {
+        scope: 'x:y',
+        state: 'refreshing',
+        expiresAt: now + 9_000,
+        consecutiveFailures: 0,
+        waiting: 0,
+      },
+    ]);
+    telemetry().watch({ status: () => second });
     const tokens = (state: string) =>
       sdk.total('witboost.auth.tokens', { 'witboost.auth.token.state': state });
     expect(await tokens('fresh')).toBe(1);
@@ -130,7 +130,7 @@ describe('telemetry subscriber', () => {
     expect(byScope.undefined).toBeGreaterThan(119);
     expect(left[0]?.unit).toBe('s');
 
-    stopSecond();
+    second = status([], true); // closed: leaves the gauges for good
     first = status([
       {
         scope: undefined,
@@ -142,27 +142,33 @@ describe('telemetry subscriber', () => {
     ]);
     expect(await tokens('refreshing')).toBe(0);
     expect(await tokens('expired')).toBe(1);
-    stopFirst();
+    first = status([], true);
     expect(await tokens('expired')).toBe(0);
+    expect(firstInstance).toBeDefined();
   });
 
   it('a closed instance or one whose status() throws counts for nothing', async () => {
     const t = telemetry();
-    const stopClosed = t.watch(() =>
-      status([{ scope: undefined, state: 'fresh', consecutiveFailures: 0, waiting: 0 }], true),
-    );
-    const stopThrowing = t.watch(() => {
-      throw new Error('not yet');
-    });
+    const closed = {
+      status: () =>
+        status([{ scope: undefined, state: 'fresh', consecutiveFailures: 0, waiting: 0 }], true),
+    };
+    const throwing = {
+      status: (): WitboostAuthStatus => {
+        throw new Error('not yet');
+      },
+    };
+    t.watch(closed);
+    t.watch(throwing);
     expect(await sdk.total('witboost.auth.tokens')).toBe(0);
-    stopClosed();
-    stopThrowing();
+    expect([closed, throwing]).toHaveLength(2); // both stay reachable during the collection
   });
 
   it('store availability follows store_state, reported once a store is seen', async () => {
     const t = telemetry();
-    const stop = t.watch(() => status([]));
-    const record = t.subscriber('service');
+    const instance = { status: () => status([]) };
+    t.watch(instance);
+    const record = t.subscriber();
     const available = async () =>
       (await sdk.points())
         .filter((p) => p.name === 'witboost.auth.store.available')
@@ -174,23 +180,25 @@ describe('telemetry subscriber', () => {
     expect(await available()).toEqual([0]);
     record({ type: 'store_state', state: 'available', reason: 'recovered' });
     expect(await available()).toEqual([1]);
-    stop();
+    expect(instance).toBeDefined();
   });
 
   it('units and kinds follow the OpenTelemetry conventions', async () => {
     const t = telemetry();
-    const stop = t.watch(() =>
-      status([
-        {
-          scope: undefined,
-          state: 'fresh',
-          expiresAt: Date.now() + 1000,
-          consecutiveFailures: 0,
-          waiting: 0,
-        },
-      ]),
-    );
-    const record = t.subscriber('service');
+    const instance = {
+      status: () =>
+        status([
+          {
+            scope: undefined,
+            state: 'fresh',
+            expiresAt: Date.now() + 1000,
+            consecutiveFailures: 0,
+            waiting: 0,
+          },
+        ]),
+    };
+    t.watch(instance);
+    const record = t.subscriber();
     record({
       type: 'exchange',
       scope: undefined,
@@ -214,7 +222,7 @@ describe('telemetry subscriber', () => {
       'witboost.auth.token.time_to_expiry': 'GAUGE s',
     });
     expect((await everyAttribute(sdk)).join(' ')).not.toMatch(/wbat-|eyJ/);
-    stop();
+    expect(instance).toBeDefined();
   });
 });
 

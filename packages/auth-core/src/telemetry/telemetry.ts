@@ -1,12 +1,6 @@
 import { invalidOption } from '../fail.js';
-import type { Principal, WitboostAuthEvent, WitboostAuthStatus } from '../types.js';
-import {
-  type Instruments,
-  instrumentsFor,
-  SCOPE_NAME,
-  type StatusSource,
-  scopeAttribute,
-} from './instruments.js';
+import type { WitboostAuthEvent, WitboostAuthStatus } from '../types.js';
+import { type Instruments, instrumentsFor, SCOPE_NAME, scopeAttribute } from './instruments.js';
 import { loadOpenTelemetryApi } from './load-api.js';
 import type {
   TelemetryAttributes,
@@ -24,10 +18,10 @@ type StoreCallEvent = Extract<WitboostAuthEvent, { type: 'store_call' }>;
 
 /** OpenTelemetry for one `createWitboostAuth` instance and its `withAccessToken` children. */
 export interface Telemetry {
-  /** The event subscriber of one instance: spans and synchronous metrics. */
-  subscriber(principal: Principal): (event: WitboostAuthEvent) => void;
-  /** Reports `status()` in the observable gauges until the returned function is called. */
-  watch(status: () => WitboostAuthStatus): () => void;
+  /** The event subscriber of the instance (shared by its children): spans, synchronous metrics. */
+  subscriber(): (event: WitboostAuthEvent) => void;
+  /** Reports the instance's `status()` in the observable gauges while it is open and alive. */
+  watch(instance: { status(): WitboostAuthStatus }): void;
 }
 
 /**
@@ -43,7 +37,7 @@ export interface Telemetry {
  * @example
  * ```ts
  * const telemetry = resolveTelemetry(new BasicTracerProvider(), undefined);
- * const emit = telemetry?.subscriber('service');
+ * const emit = telemetry?.subscriber();
  * ```
  */
 export function resolveTelemetry(
@@ -97,10 +91,9 @@ function createTelemetry(tracer: Tracer | undefined, metrics: Instruments | unde
     started.end(end);
   }
 
-  function onExchange(event: ExchangeEvent, base: TelemetryAttributes): void {
+  function onExchange(event: ExchangeEvent): void {
     const failed = event.type === 'exchange_failed';
     const attributes: TelemetryAttributes = {
-      ...base,
       ...scopeAttribute(event.scope),
       'witboost.auth.outcome': failed ? 'failure' : 'success',
       'witboost.auth.background': event.background,
@@ -132,13 +125,12 @@ function createTelemetry(tracer: Tracer | undefined, metrics: Instruments | unde
   }
 
   return {
-    subscriber(principal) {
-      const base: TelemetryAttributes = { 'witboost.auth.principal': principal };
+    subscriber() {
       return function recordTelemetry(event) {
         switch (event.type) {
           case 'exchange':
           case 'exchange_failed':
-            return onExchange(event, base);
+            return onExchange(event);
           case 'store_call':
             return onStoreCall(event);
           case 'store_state':
@@ -146,31 +138,21 @@ function createTelemetry(tracer: Tracer | undefined, metrics: Instruments | unde
             return;
           case 'cache_lookup':
             metrics?.cacheLookups.add(1, {
-              ...base,
               ...scopeAttribute(event.scope),
               'witboost.auth.cache.level': event.level,
               'witboost.auth.cache.result': event.result,
             });
             return;
           case 'caller_waiting':
-            metrics?.waitingCallers.add(event.delta, { ...base, ...scopeAttribute(event.scope) });
+            metrics?.waitingCallers.add(event.delta, scopeAttribute(event.scope));
             return;
           default:
             return;
         }
       };
     },
-    watch(status) {
-      if (metrics === undefined) return () => {};
-      const ref = new WeakRef<StatusSource>({ status, storeState: () => storeState });
-      metrics.sources.add(ref);
-      // The instance holds the returned function, and through it the source; the gauges only
-      // hold it weakly.
-      let source = ref.deref();
-      return () => {
-        if (source !== undefined) metrics.sources.delete(ref);
-        source = undefined;
-      };
+    watch(instance) {
+      metrics?.sources.add({ instance: new WeakRef(instance), storeState: () => storeState });
     },
   };
 }
