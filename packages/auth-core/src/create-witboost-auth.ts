@@ -58,7 +58,7 @@ function urlRouter(config: ResolvedConfig): DecisionCache<UrlDecision> {
 export function createWitboostAuth(options: WitboostAuthOptions): WitboostAuth {
   const config = resolveOptions(options);
   const source = toAccessTokenSource(options.accessToken, config.principal);
-  const emit = createObserver(config.logger, config.onEvent, config.telemetry?.subscriber());
+  const emit = createObserver(config.logger, config.onEvent, config.telemetry?.record);
   const shared: Shared = {
     config,
     emit,

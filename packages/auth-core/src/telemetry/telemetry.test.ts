@@ -23,7 +23,7 @@ function telemetry() {
 
 describe('telemetry subscriber', () => {
   it('a store round trip is a span drawn at its real start, with a duration histogram', async () => {
-    const record = telemetry().subscriber();
+    const record = telemetry().record;
     const before = Date.now();
     record({ type: 'store_call', op: 'get', durationMs: 40, outcome: 'hit' });
     record({ type: 'store_call', op: 'lease', durationMs: 250, outcome: 'timeout' });
@@ -52,7 +52,7 @@ describe('telemetry subscriber', () => {
   });
 
   it('cache lookups count by level and result; waiting callers go up and down', async () => {
-    const record = telemetry().subscriber();
+    const record = telemetry().record;
     record({ type: 'cache_lookup', level: 'l1', scope: undefined, result: 'miss' });
     record({ type: 'cache_lookup', level: 'store', scope: undefined, result: 'hit' });
     record({ type: 'cache_lookup', level: 'store', scope: 'x:y', result: 'hit' });
@@ -69,7 +69,7 @@ describe('telemetry subscriber', () => {
   });
 
   it('events without an instrument record nothing', async () => {
-    const record = telemetry().subscriber();
+    const record = telemetry().record;
     record({ type: 'invalidated', scope: undefined });
     record({ type: 'refresh_scheduled', scope: undefined, refreshAt: Date.now() });
     record({ type: 'clock_warning', scope: undefined, reason: 'skew', skewMs: 5000 });
@@ -168,7 +168,7 @@ describe('telemetry subscriber', () => {
     const t = telemetry();
     const instance = { status: () => status([]) };
     t.watch(instance);
-    const record = t.subscriber();
+    const record = t.record;
     const available = async () =>
       (await sdk.points())
         .filter((p) => p.name === 'witboost.auth.store.available')
@@ -198,7 +198,7 @@ describe('telemetry subscriber', () => {
         ]),
     };
     t.watch(instance);
-    const record = t.subscriber();
+    const record = t.record;
     record({
       type: 'exchange',
       scope: undefined,

@@ -19,7 +19,7 @@ type StoreCallEvent = Extract<WitboostAuthEvent, { type: 'store_call' }>;
 /** OpenTelemetry for one `createWitboostAuth` instance and its `withAccessToken` children. */
 export interface Telemetry {
   /** The event subscriber of the instance (shared by its children): spans, synchronous metrics. */
-  subscriber(): (event: WitboostAuthEvent) => void;
+  record(event: WitboostAuthEvent): void;
   /** Reports the instance's `status()` in the observable gauges while it is open and alive. */
   watch(instance: { status(): WitboostAuthStatus }): void;
 }
@@ -37,7 +37,7 @@ export interface Telemetry {
  * @example
  * ```ts
  * const telemetry = resolveTelemetry(new BasicTracerProvider(), undefined);
- * const emit = telemetry?.subscriber();
+ * telemetry?.record({ type: 'invalidated', scope: undefined });
  * ```
  */
 export function resolveTelemetry(
@@ -125,31 +125,29 @@ function createTelemetry(tracer: Tracer | undefined, metrics: Instruments | unde
   }
 
   return {
-    subscriber() {
-      return function recordTelemetry(event) {
-        switch (event.type) {
-          case 'exchange':
-          case 'exchange_failed':
-            return onExchange(event);
-          case 'store_call':
-            return onStoreCall(event);
-          case 'store_state':
-            storeState = event.state;
-            return;
-          case 'cache_lookup':
-            metrics?.cacheLookups.add(1, {
-              ...scopeAttribute(event.scope),
-              'witboost.auth.cache.level': event.level,
-              'witboost.auth.cache.result': event.result,
-            });
-            return;
-          case 'caller_waiting':
-            metrics?.waitingCallers.add(event.delta, scopeAttribute(event.scope));
-            return;
-          default:
-            return;
-        }
-      };
+    record(event) {
+      switch (event.type) {
+        case 'exchange':
+        case 'exchange_failed':
+          return onExchange(event);
+        case 'store_call':
+          return onStoreCall(event);
+        case 'store_state':
+          storeState = event.state;
+          return;
+        case 'cache_lookup':
+          metrics?.cacheLookups.add(1, {
+            ...scopeAttribute(event.scope),
+            'witboost.auth.cache.level': event.level,
+            'witboost.auth.cache.result': event.result,
+          });
+          return;
+        case 'caller_waiting':
+          metrics?.waitingCallers.add(event.delta, scopeAttribute(event.scope));
+          return;
+        default:
+          return;
+      }
     },
     watch(instance) {
       metrics?.sources.add({ instance: new WeakRef(instance), storeState: () => storeState });
