@@ -109,7 +109,7 @@ const exchanges = ({ exchanges: n, failedExchanges: failed }: Counts) =>
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** One readable line per core event; events never carry a secret. */
-export function describeEvent(event: WitboostAuthEvent, refreshAt?: number): string | undefined {
+function describeEvent(event: WitboostAuthEvent, refreshAt?: number): string | undefined {
   switch (event.type) {
     case 'exchange': {
       const who = event.background ? 'background refresh' : 'exchange';

@@ -38,11 +38,13 @@ async function listDataProducts(req: Request, res: Response): Promise<void> {
   }
   const entities = (await answer.json()) as CatalogEntity[];
   res.json(
-    entities.map(({ metadata, spec }) => ({
-      name: metadata.name,
-      title: metadata.title ?? metadata.name,
-      owner: typeof spec?.owner === 'string' ? spec.owner : null,
-    })),
+    entities.map(
+      ({ metadata, spec }): DataProductSummary => ({
+        name: metadata.name,
+        title: metadata.title ?? metadata.name,
+        owner: typeof spec?.owner === 'string' ? spec.owner : null,
+      }),
+    ),
   );
 }
 

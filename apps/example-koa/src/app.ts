@@ -53,11 +53,13 @@ async function listDataProducts(ctx: Context): Promise<void> {
   const answer = await ctx.state.witboost.fetch('/api/catalog/entities?kind=DataProduct');
   if (!answer.ok) return relay(ctx, answer);
   const entities = (await answer.json()) as CatalogEntity[];
-  ctx.body = entities.map(({ metadata, spec }) => ({
-    name: metadata.name,
-    title: metadata.title ?? metadata.name,
-    owner: typeof spec?.owner === 'string' ? spec.owner : null,
-  }));
+  ctx.body = entities.map(
+    ({ metadata, spec }): DataProductSummary => ({
+      name: metadata.name,
+      title: metadata.title ?? metadata.name,
+      owner: typeof spec?.owner === 'string' ? spec.owner : null,
+    }),
+  );
 }
 
 /** Forwards the JSON body to Computational Governance (the path gets a CG-scoped JWT). */
