@@ -78,15 +78,19 @@ describe('@opentelemetry/api is optional', () => {
 
   it('present without options: records to the providers the application registered', async () => {
     const sdk = createOtelSdk();
+    // Created before the SDK registers (an import order nobody controls): still recorded.
+    const auth = createWitboostAuth({ baseUrl: wb.url, accessToken: wb.issueAccessToken() });
     trace.setGlobalTracerProvider(sdk.tracerProvider);
     metrics.setGlobalMeterProvider(sdk.meterProvider);
     try {
-      const auth = createWitboostAuth({ baseUrl: wb.url, accessToken: wb.issueAccessToken() });
       await auth.getToken();
-      await auth.close();
       expect(sdk.spans().map((s) => s.name)).toEqual(['witboost.auth.exchange']);
       expect(await sdk.total('witboost.auth.exchanges')).toBe(1);
+      expect(
+        await sdk.total('witboost.auth.tokens', { 'witboost.auth.token.state': 'fresh' }),
+      ).toBe(1);
     } finally {
+      await auth.close();
       trace.disable();
       metrics.disable();
       await sdk.shutdown();

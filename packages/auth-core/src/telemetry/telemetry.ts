@@ -1,6 +1,12 @@
 import { invalidOption } from '../fail.js';
 import type { WitboostAuthEvent, WitboostAuthStatus } from '../types.js';
-import { type Instruments, instrumentsFor, SCOPE_NAME, scopeAttribute } from './instruments.js';
+import {
+  type Instruments,
+  instrumentsFor,
+  SCOPE_NAME,
+  type StatusSource,
+  scopeAttribute,
+} from './instruments.js';
 import { loadOpenTelemetryApi } from './load-api.js';
 import type {
   TelemetryAttributes,
@@ -47,14 +53,20 @@ export function resolveTelemetry(
   checkProvider(tracerProvider, 'tracerProvider', 'getTracer', 'TracerProvider');
   checkProvider(meterProvider, 'meterProvider', 'getMeter', 'MeterProvider');
   let tracers = tracerProvider as TelemetryTracerProvider | undefined;
-  let meters = meterProvider as TelemetryMeterProvider | undefined;
+  let meters: (() => TelemetryMeterProvider | undefined) | undefined;
+  if (meterProvider !== undefined) {
+    const provider = meterProvider as TelemetryMeterProvider;
+    meters = () => provider;
+  }
   if (tracers === undefined || meters === undefined) {
     const api = loadOpenTelemetryApi();
+    // The API's global tracer provider is a proxy that follows a later registration; its meter
+    // provider is not, so it is asked again at each event (see `createTelemetry`).
     tracers ??= api?.trace.getTracerProvider();
-    meters ??= api?.metrics.getMeterProvider();
+    if (api !== undefined) meters ??= () => api.metrics.getMeterProvider();
   }
   if (tracers === undefined && meters === undefined) return undefined;
-  return createTelemetry(tracers?.getTracer(SCOPE_NAME), meters && instrumentsFor(meters));
+  return createTelemetry(tracers?.getTracer(SCOPE_NAME), meters ?? (() => undefined));
 }
 
 function checkProvider(value: unknown, option: string, method: string, kind: string): void {
@@ -69,9 +81,26 @@ function checkProvider(value: unknown, option: string, method: string, kind: str
   }
 }
 
-function createTelemetry(tracer: Tracer | undefined, metrics: Instruments | undefined): Telemetry {
+function createTelemetry(
+  tracer: Tracer | undefined,
+  meters: () => TelemetryMeterProvider | undefined,
+): Telemetry {
   // Shared by the instance and its children: they use one store.
   let storeState: 'available' | 'unavailable' | undefined;
+  let watched: StatusSource | undefined;
+  let bound: TelemetryMeterProvider | undefined;
+  let metrics: Instruments | undefined;
+
+  /** The instruments of the current meter provider: an SDK registered after creation counts. */
+  function instruments(): Instruments | undefined {
+    const provider = meters();
+    if (provider !== bound) {
+      bound = provider;
+      metrics = provider && instrumentsFor(provider);
+      if (watched !== undefined) metrics?.sources.add(watched);
+    }
+    return metrics;
+  }
 
   function span(
     name: string,
@@ -126,6 +155,7 @@ function createTelemetry(tracer: Tracer | undefined, metrics: Instruments | unde
 
   return {
     record(event) {
+      instruments(); // follows a meter provider registered since the last event
       switch (event.type) {
         case 'exchange':
         case 'exchange_failed':
@@ -150,7 +180,8 @@ function createTelemetry(tracer: Tracer | undefined, metrics: Instruments | unde
       }
     },
     watch(instance) {
-      metrics?.sources.add({ instance: new WeakRef(instance), storeState: () => storeState });
+      watched = { instance: new WeakRef(instance), storeState: () => storeState };
+      instruments()?.sources.add(watched);
     },
   };
 }
