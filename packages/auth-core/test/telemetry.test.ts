@@ -177,7 +177,7 @@ describe('OpenTelemetry spans and metrics against the emulator', () => {
 
   it('a cold herd: 100 concurrent callers, one exchange, one span, 100 waiting', async () => {
     const a = create();
-    wb.faults.setExchangeLatency(300);
+    wb.faults.setExchangeLatency(500);
     const herd = Promise.all(
       Array.from({ length: 100 }, (_, i) =>
         i % 2 === 0 ? a.getToken() : a.authorizationFor('/api/catalog/entities'),
