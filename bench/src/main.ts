@@ -26,6 +26,12 @@ const METRICS: ReadonlyArray<{ name: string; run: (ctx: BenchContext) => Promise
         (await import('./metrics/warm-header-many-urls.js')).warmHeaderManyUrlsMetrics(ctx),
     },
     {
+      name: 'warm_header_vs_limit_with_otel',
+      run: async (ctx) => [
+        await (await import('./metrics/warm-header-otel.js')).warmHeaderOtelMetric(ctx),
+      ],
+    },
+    {
       name: 'rollover_p99_vs_steady',
       run: async (ctx) => [await (await import('./metrics/rollover.js')).rolloverMetric(ctx)],
     },

@@ -55,7 +55,7 @@ export function createWitboostAuth(given: WitboostAuthOptions): WitboostAuth {
   const options = ownOptions(given);
   const config = resolveOptions(options);
   const source = toAccessTokenSource(options.accessToken, config.principal);
-  const emit = createObserver(config.logger, config.onEvent);
+  const emit = createObserver(config.logger, config.onEvent, config.telemetry?.record);
   const shared: Shared = {
     config,
     emit,
@@ -65,7 +65,9 @@ export function createWitboostAuth(given: WitboostAuthOptions): WitboostAuth {
     // Store seam: `config.store && createSharedCache(config.store, emit)` once src/store lands.
     cache: undefined,
   };
-  return assemble(shared, source, config.principal, config.keepWarm);
+  const auth = assemble(shared, source, config.principal, config.keepWarm);
+  config.telemetry?.watch(auth); // the gauges read its status(); caller identities are not listed
+  return auth;
 }
 
 /** One identity: its own source and slots; config, URL decisions and observer are shared. */

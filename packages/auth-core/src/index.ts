@@ -22,4 +22,9 @@ export type { FromFileOptions } from './sources/from-file.js';
 export { fromFile } from './sources/from-file.js';
 export type { FromFunctionOptions } from './sources/from-function.js';
 export { fromFunction } from './sources/from-function.js';
+export type {
+  TelemetryAttributes,
+  TelemetryMeterProvider,
+  TelemetryTracerProvider,
+} from './telemetry/otel-shapes.js';
 export type * from './types.js';

@@ -6,6 +6,7 @@ import {
   COMPUTATIONAL_GOVERNANCE_SCOPE,
   canonicalScope,
 } from './scope.js';
+import { resolveTelemetry, type Telemetry } from './telemetry/telemetry.js';
 import type {
   AuthMode,
   Principal,
@@ -57,6 +58,8 @@ export interface ResolvedConfig {
   principal: Principal;
   /** Most scopes cached at once (LRU beyond it). */
   maxScopes: number;
+  /** Spans and metrics (`tracerProvider` / `meterProvider`, else `@opentelemetry/api`'s globals). */
+  telemetry: Telemetry | undefined;
 }
 
 export const REFRESH_DEFAULTS: ResolvedRefresh = {
@@ -166,6 +169,11 @@ export function resolveOptions(given: WitboostAuthOptions): ResolvedConfig {
     onEvent: options.onEvent,
     principal,
     maxScopes,
+    // Own properties only: a polluted Object.prototype must not plant a provider.
+    telemetry: resolveTelemetry(
+      Object.hasOwn(options, 'tracerProvider') ? options.tracerProvider : undefined,
+      Object.hasOwn(options, 'meterProvider') ? options.meterProvider : undefined,
+    ),
   };
 }
 

@@ -3,6 +3,8 @@
  * NestJS) are written against: change it only with them in mind.
  */
 
+import type { TelemetryMeterProvider, TelemetryTracerProvider } from './telemetry/otel-shapes.js';
+
 /**
  * How credentials are presented to Witboost.
  *
@@ -234,6 +236,17 @@ export interface WitboostAuthOptions {
   principal?: Principal;
   /** Most scopes whose JWTs are cached at once; the least recently used is dropped beyond it. @default 32 */
   maxScopes?: number;
+  /**
+   * OpenTelemetry tracer provider for the spans around each exchange and shared-store round trip
+   * (never a cache hit). The core README lists every span and attribute.
+   * @default the global provider of `@opentelemetry/api` when that optional peer is installed; else no spans
+   */
+  tracerProvider?: TelemetryTracerProvider;
+  /**
+   * OpenTelemetry meter provider for the `witboost.auth.*` metrics listed in the core README.
+   * @default the global provider of `@opentelemetry/api` when that optional peer is installed; else no metrics
+   */
+  meterProvider?: TelemetryMeterProvider;
 }
 
 /**
