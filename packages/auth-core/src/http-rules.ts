@@ -30,7 +30,8 @@ export const CREDENTIAL_HEADERS: readonly string[] = [
  * ```
  */
 export function redirectKeepsCredentials(from: string | URL, to: string | URL): boolean {
-  const origin = (url: string | URL) => (URL.canParse(url) ? new URL(url).origin : undefined);
+  const origin = (url: string | URL) =>
+    URL.canParse(String(url)) ? new URL(String(url)).origin : undefined;
   const before = origin(from);
   return before !== undefined && before !== 'null' && before === origin(to);
 }

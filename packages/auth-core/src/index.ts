@@ -14,6 +14,8 @@ export {
 } from './http-rules.js';
 export { createIdentityPool } from './identity-pool.js';
 export type { JwtClaims } from './jwt-claims.js';
+export type { MessageLogger, ToWitboostLoggerOptions } from './logger-adapter.js';
+export { toWitboostLogger } from './logger-adapter.js';
 export { redactSecrets, redactToken } from './redact.js';
 export type {
   CallerIdentityOptions,
