@@ -1,5 +1,5 @@
 import type { WitboostAuthOptions } from '@wb/auth-core';
-import { witboostAuth, witboostErrorMapper } from '@wb/auth-koa';
+import { witboostAuth, witboostErrorHandler } from '@wb/auth-koa';
 import Koa, { type Context } from 'koa';
 
 /** The header a caller puts its own Witboost access token (PAT) in, for the `/me/…` routes. */
@@ -109,7 +109,7 @@ const routes: Record<string, (ctx: Context) => Promise<void>> = {
  * - `GET /me/data-products`: the same list, on behalf of the caller, whose access token comes in
  *   the `X-Witboost-Access-Token` header.
  *
- * Witboost errors become JSON problems (`witboostErrorMapper`): 401 for a bad caller token,
+ * Witboost errors become JSON problems (`witboostErrorHandler`): 401 for a bad caller token,
  * 502/503 when Witboost fails.
  *
  * @param config - Witboost base URL, the service's access token, optional core hooks
@@ -124,7 +124,7 @@ const routes: Record<string, (ctx: Context) => Promise<void>> = {
 export function createExampleApp(config: ExampleAppConfig): ExampleApp {
   const witboost = witboostAuth({ ...config, identity: callerIdentity });
   const app = new Koa();
-  app.use(witboostErrorMapper());
+  app.use(witboostErrorHandler());
   app.use(witboost);
   app.use(async (ctx, next) => {
     const route = routes[`${ctx.method} ${ctx.path}`];
