@@ -1,5 +1,9 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import { WitboostAuthModule, WitboostAuthService } from '@wb/auth-nestjs';
+import {
+  WitboostAuthModule,
+  type WitboostAuthModuleOptions,
+  WitboostAuthService,
+} from '@wb/auth-nestjs';
 import { describe, expect, it } from 'vitest';
 import { createTestingModule, SECRET_PATTERN, useEmulator } from './support.js';
 
@@ -24,7 +28,7 @@ function recordingLogger(): LoggerService & { lines: string[] } {
 
 /** A module whose access token is revoked: the first getToken fails and is logged at error. */
 async function failingExchange(
-  logger: LoggerService | false | undefined,
+  logger: WitboostAuthModuleOptions['logger'],
   appLogger: LoggerService,
 ): Promise<void> {
   const accessToken = env.wb.issueAccessToken();
