@@ -254,7 +254,8 @@ const exchange: Check = {
       );
       state.exchanged = true;
       state.dateSkewMs ??= dateSkewMs;
-      if (result.claims.iat !== undefined) state.iatSkewMs = result.claims.iat * 1000 - result.sentAt;
+      if (result.claims.iat !== undefined)
+        state.iatSkewMs = result.claims.iat * 1000 - result.sentAt;
       return {
         status: 'PASS',
         detail: `subject ${result.claims.sub ?? '(none)'}, JWT lifetime ${result.lifetimeSeconds} s, ${roundTripMs} ms`,
@@ -326,9 +327,11 @@ const clock: Check = {
   name: 'clock-skew',
   async run(state) {
     const { dateSkewMs, iatSkewMs } = state;
-    if (dateSkewMs === undefined && iatSkewMs === undefined) return skip('no Date header or JWT iat seen');
+    if (dateSkewMs === undefined && iatSkewMs === undefined)
+      return skip('no Date header or JWT iat seen');
     const parts: string[] = [];
-    if (dateSkewMs !== undefined) parts.push(`${formatSkew(dateSkewMs)} against the server's Date header (±1 s)`);
+    if (dateSkewMs !== undefined)
+      parts.push(`${formatSkew(dateSkewMs)} against the server's Date header (±1 s)`);
     // The JWT signer may run on another clock than the HTTP front (`iat` is whole seconds too).
     if (iatSkewMs !== undefined) parts.push(`JWT iat ${formatSkew(iatSkewMs)}`);
     const worst = Math.max(Math.abs(dateSkewMs ?? 0), Math.abs(iatSkewMs ?? 0));

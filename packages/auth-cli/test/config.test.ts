@@ -23,14 +23,52 @@ const COMMANDS = ['token', 'header /api/catalog/entities', 'status', 'proxy'];
 
 describe('configuration errors exit 2 with a message on stderr, for every command', () => {
   const cases: Array<[string, () => Record<string, string | undefined>, RegExp]> = [
-    ['no WITBOOST_BASE_URL', () => ({ WITBOOST_ACCESS_TOKEN: accessToken }), /WITBOOST_BASE_URL is not set/],
-    ['a blank WITBOOST_BASE_URL', () => ({ WITBOOST_BASE_URL: '  ', WITBOOST_ACCESS_TOKEN: accessToken }), /WITBOOST_BASE_URL is blank/],
+    [
+      'no WITBOOST_BASE_URL',
+      () => ({ WITBOOST_ACCESS_TOKEN: accessToken }),
+      /WITBOOST_BASE_URL is not set/,
+    ],
+    [
+      'a blank WITBOOST_BASE_URL',
+      () => ({ WITBOOST_BASE_URL: '  ', WITBOOST_ACCESS_TOKEN: accessToken }),
+      /WITBOOST_BASE_URL is blank/,
+    ],
     ['no access token', () => ({ WITBOOST_BASE_URL: wb.url }), /WITBOOST_ACCESS_TOKEN is not set/],
-    ['a blank access token', () => ({ WITBOOST_BASE_URL: wb.url, WITBOOST_ACCESS_TOKEN: ' \t' }), /WITBOOST_ACCESS_TOKEN is blank/],
-    ['a relative base URL', () => ({ WITBOOST_BASE_URL: 'witboost.example.com', WITBOOST_ACCESS_TOKEN: accessToken }), /absolute/],
-    ['an http URL to a remote host', () => ({ WITBOOST_BASE_URL: 'http://witboost.example.com', WITBOOST_ACCESS_TOKEN: accessToken }), /clear text.*--allow-insecure-http/],
-    ['a base URL with credentials', () => ({ WITBOOST_BASE_URL: 'https://user:pw@witboost.example.com', WITBOOST_ACCESS_TOKEN: accessToken }), /credentials/],
-    ['a bad WITBOOST_AUTH_MODE', () => ({ WITBOOST_BASE_URL: wb.url, WITBOOST_ACCESS_TOKEN: accessToken, WITBOOST_AUTH_MODE: 'digest' }), /WITBOOST_AUTH_MODE/],
+    [
+      'a blank access token',
+      () => ({ WITBOOST_BASE_URL: wb.url, WITBOOST_ACCESS_TOKEN: ' \t' }),
+      /WITBOOST_ACCESS_TOKEN is blank/,
+    ],
+    [
+      'a relative base URL',
+      () => ({ WITBOOST_BASE_URL: 'witboost.example.com', WITBOOST_ACCESS_TOKEN: accessToken }),
+      /absolute/,
+    ],
+    [
+      'an http URL to a remote host',
+      () => ({
+        WITBOOST_BASE_URL: 'http://witboost.example.com',
+        WITBOOST_ACCESS_TOKEN: accessToken,
+      }),
+      /clear text.*--allow-insecure-http/,
+    ],
+    [
+      'a base URL with credentials',
+      () => ({
+        WITBOOST_BASE_URL: 'https://user:pw@witboost.example.com',
+        WITBOOST_ACCESS_TOKEN: accessToken,
+      }),
+      /credentials/,
+    ],
+    [
+      'a bad WITBOOST_AUTH_MODE',
+      () => ({
+        WITBOOST_BASE_URL: wb.url,
+        WITBOOST_ACCESS_TOKEN: accessToken,
+        WITBOOST_AUTH_MODE: 'digest',
+      }),
+      /WITBOOST_AUTH_MODE/,
+    ],
   ];
   for (const command of COMMANDS) {
     it.each(cases)(`${command}: %s`, async (_what, env, message) => {
@@ -47,7 +85,9 @@ describe('--token-file', () => {
   it('reads the token from a file (surrounding whitespace ignored)', async () => {
     const file = join(dir, 'token');
     await writeFile(file, `\n${accessToken}\n`);
-    const { code, stdout } = await runCli(['token', '--token-file', file], { WITBOOST_BASE_URL: wb.url });
+    const { code, stdout } = await runCli(['token', '--token-file', file], {
+      WITBOOST_BASE_URL: wb.url,
+    });
     expect(code).toBe(0);
     expect(stdout).toMatch(/^eyJ/);
   });
@@ -65,21 +105,31 @@ describe('--token-file', () => {
 
   it.each([
     ['a missing file', async () => join(dir, 'nope'), /cannot read access token file.*ENOENT/],
-    ['an empty file', async () => {
-      const f = join(dir, 'empty');
-      await writeFile(f, '  \n');
-      return f;
-    }, /is empty/],
+    [
+      'an empty file',
+      async () => {
+        const f = join(dir, 'empty');
+        await writeFile(f, '  \n');
+        return f;
+      },
+      /is empty/,
+    ],
     ['a directory', async () => dir, /not a regular file|EISDIR/],
-    ['an unreadable file', async () => {
-      const f = join(dir, 'locked');
-      await writeFile(f, accessToken);
-      await chmod(f, 0o000);
-      return f;
-    }, /cannot read access token file|EACCES/],
+    [
+      'an unreadable file',
+      async () => {
+        const f = join(dir, 'locked');
+        await writeFile(f, accessToken);
+        await chmod(f, 0o000);
+        return f;
+      },
+      /cannot read access token file|EACCES/,
+    ],
   ])('exits 2 for %s', async (what, path, message) => {
     const file = await path();
-    const { code, stdout, stderr } = await runCli(['token', '--token-file', file], { WITBOOST_BASE_URL: wb.url });
+    const { code, stdout, stderr } = await runCli(['token', '--token-file', file], {
+      WITBOOST_BASE_URL: wb.url,
+    });
     // root reads a 000 file anyway: then the token simply works.
     if (what === 'an unreadable file' && process.getuid?.() === 0) {
       expect(code).toBe(0);
@@ -91,8 +141,14 @@ describe('--token-file', () => {
   });
 
   it('exits 2 for a blank --token-file and for --token-file with --token-stdin', async () => {
-    expect((await runCli(['token', '--token-file', ' '], { WITBOOST_BASE_URL: wb.url })).code).toBe(2);
-    const both = await runCli(['token', '--token-file', 'x', '--token-stdin'], { WITBOOST_BASE_URL: wb.url }, accessToken);
+    expect((await runCli(['token', '--token-file', ' '], { WITBOOST_BASE_URL: wb.url })).code).toBe(
+      2,
+    );
+    const both = await runCli(
+      ['token', '--token-file', 'x', '--token-stdin'],
+      { WITBOOST_BASE_URL: wb.url },
+      accessToken,
+    );
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('not both');
   });
@@ -100,7 +156,11 @@ describe('--token-file', () => {
 
 describe('--token-stdin', () => {
   it('reads the first line of standard input', async () => {
-    const { code, stdout, stderr } = await runCli(['token', '--token-stdin'], { WITBOOST_BASE_URL: wb.url }, `${accessToken}\nignored\n`);
+    const { code, stdout, stderr } = await runCli(
+      ['token', '--token-stdin'],
+      { WITBOOST_BASE_URL: wb.url },
+      `${accessToken}\nignored\n`,
+    );
     expect(code).toBe(0);
     expect(stdout).toMatch(/^eyJ/);
     expectNoSecret([stdout, stderr], [accessToken]);
@@ -108,7 +168,11 @@ describe('--token-stdin', () => {
 
   it('exits 2 for an empty or blank standard input', async () => {
     for (const input of ['', '\n  \n']) {
-      const { code, stderr } = await runCli(['token', '--token-stdin'], { WITBOOST_BASE_URL: wb.url }, input);
+      const { code, stderr } = await runCli(
+        ['token', '--token-stdin'],
+        { WITBOOST_BASE_URL: wb.url },
+        input,
+      );
       expect(code).toBe(2);
       expect(stderr).toContain('standard input held no access token');
     }
@@ -125,7 +189,10 @@ describe('a token given as an argument is refused (it would show in ps)', () => 
     [['token', '--scope', accessTokenPlaceholder()]],
     [['proxy', `--token-file=${accessTokenPlaceholder()}`]],
   ])('%j → exit 2, the value never echoed', async (args) => {
-    const { code, stdout, stderr } = await runCli(args, { WITBOOST_BASE_URL: wb.url, WITBOOST_ACCESS_TOKEN: accessToken });
+    const { code, stdout, stderr } = await runCli(args, {
+      WITBOOST_BASE_URL: wb.url,
+      WITBOOST_ACCESS_TOKEN: accessToken,
+    });
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/refusing/);
@@ -140,13 +207,16 @@ function accessTokenPlaceholder(): string {
 }
 
 describe('help, version, usage', () => {
-  it.each(['token', 'header', 'status', 'doctor', 'proxy'])('%s --help prints its usage on stdout, exit 0', async (command) => {
-    const { code, stdout, stderr } = await runCli([command, '--help'], {});
-    expect(code).toBe(0);
-    expect(stdout).toContain(`Usage: wb-auth ${command}`);
-    expect(stdout).toContain('Exit codes');
-    expect(stderr).toBe('');
-  });
+  it.each(['token', 'header', 'status', 'doctor', 'proxy'])(
+    '%s --help prints its usage on stdout, exit 0',
+    async (command) => {
+      const { code, stdout, stderr } = await runCli([command, '--help'], {});
+      expect(code).toBe(0);
+      expect(stdout).toContain(`Usage: wb-auth ${command}`);
+      expect(stdout).toContain('Exit codes');
+      expect(stderr).toBe('');
+    },
+  );
 
   it('--help, --version, no command, an unknown command', async () => {
     const help = await runCli(['--help'], {});

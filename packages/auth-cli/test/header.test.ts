@@ -29,7 +29,9 @@ describe('wb-auth header <url>', () => {
       expect(stdout).toMatch(/^Bearer eyJ[\w.-]+\n$/);
       const jwt = stdout.trim().slice('Bearer '.length);
       expect(claimsOf(jwt).scope).toBeUndefined();
-      const res = await fetch(`${wb.url}/api/catalog/entities`, { headers: { authorization: stdout.trim() } });
+      const res = await fetch(`${wb.url}/api/catalog/entities`, {
+        headers: { authorization: stdout.trim() },
+      });
       expect(res.status).toBe(200);
     }
   });
@@ -65,7 +67,10 @@ describe('wb-auth header <url>', () => {
     const token = basicWb.issueAccessToken();
     const basicEnv = { WITBOOST_BASE_URL: basicWb.url, WITBOOST_ACCESS_TOKEN: token };
     const url = `${basicWb.url}/api/catalog/entities`;
-    for (const [args, extra] of [[['--basic'], {}], [[], { WITBOOST_AUTH_MODE: 'basic' }]] as const) {
+    for (const [args, extra] of [
+      [['--basic'], {}],
+      [[], { WITBOOST_AUTH_MODE: 'basic' }],
+    ] as const) {
       const before = basicWb.stats.exchanges.total;
       const { code, stdout } = await runCli(['header', url, ...args], { ...basicEnv, ...extra });
       expect(code).toBe(0);
@@ -78,7 +83,10 @@ describe('wb-auth header <url>', () => {
   it.each([
     ['another host', 'https://evil.example/api/catalog/entities'],
     ['another port on the same host', `http://127.0.0.1:1/api/catalog/entities`],
-    ['the same host over another scheme', wb?.url.replace('http:', 'https:') ?? 'https://127.0.0.1/'],
+    [
+      'the same host over another scheme',
+      wb?.url.replace('http:', 'https:') ?? 'https://127.0.0.1/',
+    ],
     ['a legacy-parser trick', `http://evil.example\\@127.0.0.1/api`],
     ['a protocol-relative URL', '//evil.example/api/catalog/entities'],
     ['a URL that is not http(s)', 'file:///etc/passwd'],
@@ -95,7 +103,10 @@ describe('wb-auth header <url>', () => {
     expect((await runCli(['header'], env())).code).toBe(2);
     const revoked = wb.issueAccessToken();
     wb.revoke(revoked);
-    const rejected = await runCli(['header', '/api/catalog/entities'], { ...env(), WITBOOST_ACCESS_TOKEN: revoked });
+    const rejected = await runCli(['header', '/api/catalog/entities'], {
+      ...env(),
+      WITBOOST_ACCESS_TOKEN: revoked,
+    });
     expect(rejected.code).toBe(1);
     expectNoSecret([rejected.stdout, rejected.stderr], [revoked]);
     wb.faults.failNextExchanges(1, { status: 502 });

@@ -53,7 +53,8 @@ export function encodingsOf(secret: string): string[] {
 export function expectNoSecret(streams: readonly string[], secrets: readonly string[]): void {
   for (const secret of secrets) {
     for (const form of encodingsOf(secret)) {
-      for (const stream of streams) expect(stream.includes(form), `secret found: ${stream.slice(0, 200)}`).toBe(false);
+      for (const stream of streams)
+        expect(stream.includes(form), `secret found: ${stream.slice(0, 200)}`).toBe(false);
     }
   }
 }

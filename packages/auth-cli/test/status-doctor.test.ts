@@ -31,7 +31,10 @@ describe('wb-auth status', () => {
 
   it('--json, and the clock skew against the server’s Date header', async () => {
     wb.faults.setClockSkew(-7_200);
-    const { code, stdout } = await runCli(['status', '--json', '--scope', 'service:computational-governance'], env());
+    const { code, stdout } = await runCli(
+      ['status', '--json', '--scope', 'service:computational-governance'],
+      env(),
+    );
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as Record<string, unknown>;
     expect(report).toMatchObject({
@@ -65,10 +68,19 @@ describe('wb-auth doctor', () => {
   it('passes every check against a healthy emulator (Basic off is fine in bearer mode)', async () => {
     const { code, stdout } = await runCli(['doctor'], env());
     expect(code).toBe(0);
-    for (const name of ['configuration', 'dns', 'reachability', 'exchange', 'cg-scope', 'basic-auth', 'clock-skew', 'proxy-variables']) {
+    for (const name of [
+      'configuration',
+      'dns',
+      'reachability',
+      'exchange',
+      'cg-scope',
+      'basic-auth',
+      'clock-skew',
+      'proxy-variables',
+    ]) {
       expect(stdout).toMatch(new RegExp(`^PASS  ${name}`, 'm'));
     }
-    expect(stdout).toMatch(/^SKIP  tls\s+http:\/\/ to a loopback host/m);
+    expect(stdout).toMatch(/^SKIP {2}tls\s+http:\/\/ to a loopback host/m);
     expect(stdout).not.toContain('\x1b[');
     expectNoSecret([stdout], [accessToken]);
   });
@@ -79,7 +91,15 @@ describe('wb-auth doctor', () => {
     const report = JSON.parse(stdout) as { ok: boolean; checks: Array<Record<string, unknown>> };
     expect(report.ok).toBe(true);
     expect(report.checks.map((c) => c.name)).toEqual([
-      'configuration', 'dns', 'tls', 'reachability', 'exchange', 'cg-scope', 'basic-auth', 'clock-skew', 'proxy-variables',
+      'configuration',
+      'dns',
+      'tls',
+      'reachability',
+      'exchange',
+      'cg-scope',
+      'basic-auth',
+      'clock-skew',
+      'proxy-variables',
     ]);
     for (const check of report.checks) expect(typeof check.durationMs).toBe('number');
   });
@@ -88,26 +108,29 @@ describe('wb-auth doctor', () => {
     wb.revoke(accessToken);
     const { code, stdout } = await runCli(['doctor'], env());
     expect(code).toBe(1);
-    expect(stdout).toMatch(/^FAIL  exchange .*401/m);
+    expect(stdout).toMatch(/^FAIL {2}exchange .*401/m);
     expect(stdout).toMatch(/fix: the access token is unknown, revoked or expired/);
-    expect(stdout).toMatch(/^SKIP  cg-scope/m);
+    expect(stdout).toMatch(/^SKIP {2}cg-scope/m);
     expectNoSecret([stdout], [accessToken]);
   });
 
   it('nothing listening: reachability FAILs, exit 3; no configuration: exit 2', async () => {
-    const dead = await runCli(['doctor', '--timeout', '2'], { ...env(), WITBOOST_BASE_URL: 'http://127.0.0.1:1' });
+    const dead = await runCli(['doctor', '--timeout', '2'], {
+      ...env(),
+      WITBOOST_BASE_URL: 'http://127.0.0.1:1',
+    });
     expect(dead.code).toBe(3);
-    expect(dead.stdout).toMatch(/^FAIL  reachability/m);
+    expect(dead.stdout).toMatch(/^FAIL {2}reachability/m);
     const unconfigured = await runCli(['doctor'], {});
     expect(unconfigured.code).toBe(2);
-    expect(unconfigured.stdout).toMatch(/^FAIL  configuration\s+WITBOOST_BASE_URL is not set/m);
-    expect(unconfigured.stdout).toMatch(/^PASS  proxy-variables/m);
+    expect(unconfigured.stdout).toMatch(/^FAIL {2}configuration\s+WITBOOST_BASE_URL is not set/m);
+    expect(unconfigured.stdout).toMatch(/^PASS {2}proxy-variables/m);
   });
 
   it('Basic mode against an installation with Basic off: FAIL with the values.yaml fix, exit 1', async () => {
     const { code, stdout } = await runCli(['doctor', '--basic'], env());
     expect(code).toBe(1);
-    expect(stdout).toMatch(/^FAIL  basic-auth\s+disabled/m);
+    expect(stdout).toMatch(/^FAIL {2}basic-auth\s+disabled/m);
     expect(stdout).toContain('basicAuth.enabled: true');
   });
 
@@ -119,8 +142,8 @@ describe('wb-auth doctor', () => {
       NO_PROXY: 'localhost',
     });
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^WARN  clock-skew\s+.*JWT iat \+10 min/m);
-    expect(stdout).toMatch(/^WARN  proxy-variables\s+HTTPS_PROXY=http:\/\/…@proxy.corp:3128/m);
+    expect(stdout).toMatch(/^WARN {2}clock-skew\s+.*JWT iat \+10 min/m);
+    expect(stdout).toMatch(/^WARN {2}proxy-variables\s+HTTPS_PROXY=http:\/\/…@proxy.corp:3128/m);
     expect(stdout).not.toContain('hunter2');
   });
 
@@ -129,7 +152,7 @@ describe('wb-auth doctor', () => {
     const started = Date.now();
     const { code, stdout } = await runCli(['doctor', '--timeout', '1'], env());
     expect(code).toBe(3);
-    expect(stdout).toMatch(/^FAIL  exchange/m);
+    expect(stdout).toMatch(/^FAIL {2}exchange/m);
     expect(Date.now() - started).toBeLessThan(4_500);
   });
 });

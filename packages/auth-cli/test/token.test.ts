@@ -37,7 +37,9 @@ describe('wb-auth token', () => {
     expect(stdout).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
     const jwt = stdout.trim();
     expect(claimsOf(jwt).sub).toBe('service-account:ci');
-    const res = await fetch(`${wb.url}/api/catalog/entities`, { headers: { authorization: `Bearer ${jwt}` } });
+    const res = await fetch(`${wb.url}/api/catalog/entities`, {
+      headers: { authorization: `Bearer ${jwt}` },
+    });
     expect(res.status).toBe(200);
     expectNoSecret([stdout, stderr], [accessToken]);
     expect(wb.stats.exchanges.byScope['(none)']).toBeGreaterThan(0);
@@ -45,10 +47,20 @@ describe('wb-auth token', () => {
 
   it('json: token, token_type, expires_at (RFC 3339 UTC), expires_on (epoch s), scope, subject', async () => {
     const before = Math.floor(Date.now() / 1000);
-    const { code, stdout } = await runCli(['token', '--format', 'json', '--scope', CG, '--duration', '120'], env);
+    const { code, stdout } = await runCli(
+      ['token', '--format', 'json', '--scope', CG, '--duration', '120'],
+      env,
+    );
     expect(code).toBe(0);
     const body = JSON.parse(stdout) as Record<string, unknown>;
-    expect(Object.keys(body).sort()).toEqual(['expires_at', 'expires_on', 'scope', 'subject', 'token', 'token_type']);
+    expect(Object.keys(body).sort()).toEqual([
+      'expires_at',
+      'expires_on',
+      'scope',
+      'subject',
+      'token',
+      'token_type',
+    ]);
     expect(body.token_type).toBe('Bearer');
     expect(body.scope).toBe(CG);
     expect(body.subject).toBe('service-account:ci');
@@ -102,7 +114,10 @@ describe('wb-auth token', () => {
     ],
   ])('exits 1 for %s, with a hint and no secret', async (_what, token) => {
     const secret = token();
-    const { code, stdout, stderr } = await runCli(['token'], { ...env, WITBOOST_ACCESS_TOKEN: secret });
+    const { code, stdout, stderr } = await runCli(['token'], {
+      ...env,
+      WITBOOST_ACCESS_TOKEN: secret,
+    });
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toContain('rejected');
@@ -130,9 +145,15 @@ describe('wb-auth token', () => {
 
   it.each([
     ['a 503', () => wb.faults.failNextExchanges(1, { status: 503 })],
-    ['a 500 with a body echoing the token', () =>
-      wb.faults.failNextExchanges(1, { status: 500, body: { message: `bad ${accessToken}` } })],
-    ['a 429 with Retry-After', () => wb.faults.failNextExchanges(1, { status: 429, retryAfterSeconds: 30 })],
+    [
+      'a 500 with a body echoing the token',
+      () =>
+        wb.faults.failNextExchanges(1, { status: 500, body: { message: `bad ${accessToken}` } }),
+    ],
+    [
+      'a 429 with Retry-After',
+      () => wb.faults.failNextExchanges(1, { status: 429, retryAfterSeconds: 30 }),
+    ],
     ['a dropped connection', () => wb.faults.dropNextExchanges(1)],
   ])('exits 3 on an outage: %s', async (_what, fault) => {
     fault();
@@ -145,7 +166,10 @@ describe('wb-auth token', () => {
 
   it('exits 3 when nothing listens, and when the exchange is slower than --timeout', async () => {
     const port = await closedPort();
-    const refused = await runCli(['token'], { ...env, WITBOOST_BASE_URL: `http://127.0.0.1:${port}` });
+    const refused = await runCli(['token'], {
+      ...env,
+      WITBOOST_BASE_URL: `http://127.0.0.1:${port}`,
+    });
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('could not reach');
 
