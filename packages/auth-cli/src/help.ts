@@ -83,6 +83,7 @@ Prints "listening on http://HOST:PORT" on stdout when ready. Requests under
   --allow-remote   allow a non-loopback --host: anyone who reaches it acts as your account
   --allow-host N   also accept this Host name (repeatable); IPs and localhost always pass
   --duration N     requested JWT lifetime in seconds
+  --upstream-timeout S   Witboost must start answering within S seconds, else 504 (default 120)
 Incoming Authorization, Proxy-Authorization and Cookie headers are dropped, a Host that is
 not the proxy's own gets 421 (DNS rebinding), a cross-site browser request gets 403.
 SIGTERM or SIGINT stops accepting, lets in-flight requests finish, and exits 0.

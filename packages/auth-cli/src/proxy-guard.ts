@@ -30,7 +30,9 @@ export function createHostCheck(bound: BoundAddress, extraNames: readonly string
   const loopbackBind = isLoopbackName(bound.address);
   const wildcard = WILDCARD.has(bound.address);
   const own = bound.address.includes(':') ? `[${bound.address}]` : bound.address;
-  return function isOwnHost(hostHeader: string | undefined): boolean {
+  // Clients send the same Host on every request: remember the last one that passed.
+  let lastAccepted: string | undefined;
+  const check = (hostHeader: string | undefined): boolean => {
     if (hostHeader === undefined) return false;
     const match = /^(\[[0-9a-f:.]+\]|[^:[\]]+):(\d+)$/i.exec(hostHeader.trim());
     if (match === null || match[2] !== port) return false;
@@ -42,6 +44,12 @@ export function createHostCheck(bound: BoundAddress, extraNames: readonly string
     }
     // Bound to every interface: any of the machine's IPs is a legitimate way in; a name is not.
     return wildcard && isIP(host.replace(/^\[|\]$/g, '')) !== 0;
+  };
+  return function isOwnHost(hostHeader: string | undefined): boolean {
+    if (hostHeader !== undefined && hostHeader === lastAccepted) return true;
+    const ok = check(hostHeader);
+    if (ok) lastAccepted = hostHeader;
+    return ok;
   };
 }
 

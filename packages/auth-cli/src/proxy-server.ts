@@ -1,6 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isWitboostAuthError, toHttpProblem, type WitboostAuth } from '@wb/auth-core';
-import { forward, sendProblem } from './proxy-forward.js';
+import {
+  type ForwardHooks,
+  forward,
+  sendProblem,
+  type UpstreamOrigin,
+  upstreamOrigin,
+} from './proxy-forward.js';
 import { type BoundAddress, createHostCheck, isCrossSite } from './proxy-guard.js';
 
 const CG_PATH = '/api/computational-governance';
@@ -11,7 +17,7 @@ export interface ProxyOptions {
   /** Origin of its own for Computational Governance, if configured. */
   cgUrl: string | undefined;
   allowedHosts: readonly string[];
-  idleTimeoutMs: number;
+  headersTimeoutMs: number;
   /** A failure worth telling the operator about (never a secret). */
   warn(message: string): void;
 }
@@ -24,16 +30,20 @@ export function createProxyServer(options: ProxyOptions): {
 } {
   const { auth } = options;
   const base = auth.baseUrl;
-  const cgOrigin = options.cgUrl === undefined ? undefined : new URL(options.cgUrl).origin;
+  const main = upstreamOrigin(base);
+  const cg =
+    options.cgUrl === undefined ? undefined : upstreamOrigin(new URL(options.cgUrl).origin);
   let isOwnHost: (host: string | undefined) => boolean = () => false;
   let draining = false;
   let lastFailure: string | undefined;
+  let upstreamFailing = false;
 
   /** Where a path goes: CG paths to the CG origin when it has its own, the rest below baseUrl. */
-  function targetFor(path: string): URL {
-    const underCg =
-      path === CG_PATH || path.startsWith(`${CG_PATH}/`) || path.startsWith(`${CG_PATH}?`);
-    return new URL(cgOrigin !== undefined && underCg ? cgOrigin + path : base + path);
+  function targetFor(path: string): UpstreamOrigin {
+    if (cg === undefined || !path.startsWith(CG_PATH)) return main;
+    const next = path.charCodeAt(CG_PATH.length);
+    // `/api/computational-governance`, then `/`, `?` or the end: a segment boundary.
+    return Number.isNaN(next) || next === 47 || next === 63 ? cg : main;
   }
 
   function credentialFailure(res: ServerResponse, error: unknown): void {
@@ -67,66 +77,98 @@ export function createProxyServer(options: ProxyOptions): {
     }
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** Values of settled `authorizationFor` promises: core hands out the same one while fresh. */
+  const settled = new WeakMap<Promise<string | undefined>, string | undefined>();
+
+  const hooks: ForwardHooks = {
+    onStatus(status, authorization) {
+      upstreamFailing = false;
+      // The next request exchanges again (once, however many saw the 401).
+      if (status === 401) auth.invalidate(authorization);
+    },
+    onUpstreamError(kind, target) {
+      // Once per outage, not once per request.
+      if (!upstreamFailing) options.warn(`forwarding to ${target.prefix} failed: ${kind}`);
+      upstreamFailing = true;
+    },
+  };
+
+  function proceed(
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: UpstreamOrigin,
+    path: string,
+    authorization: string | undefined,
+  ): void {
+    if (authorization === undefined) {
+      req.resume();
+      sendProblem(res, 400, 'not_witboost', 'That path does not lead to a Witboost origin.');
+      return;
+    }
+    lastFailure = undefined;
+    forward(req, res, target, path, authorization, options.headersTimeoutMs, hooks);
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
     if (draining) res.setHeader('connection', 'close');
     const host = req.headers.host;
     if (!isOwnHost(host)) {
       req.resume();
-      return sendProblem(
+      sendProblem(
         res,
         421,
         'foreign_host',
         'This proxy answers only requests addressed to its own address.',
       );
+      return;
     }
     if (isCrossSite(req.headers, host ?? '')) {
       req.resume();
-      return sendProblem(
-        res,
-        403,
-        'cross_site',
-        'Requests from web pages of other sites are refused.',
-      );
+      sendProblem(res, 403, 'cross_site', 'Requests from web pages of other sites are refused.');
+      return;
     }
     const path = req.url ?? '';
-    if (path === '/healthz') return sendJson(res, 200, { status: draining ? 'draining' : 'ok' });
-    if (path === '/readyz') return ready(res);
+    if (path === '/healthz') {
+      sendJson(res, 200, { status: draining ? 'draining' : 'ok' });
+      return;
+    }
+    if (path === '/readyz') {
+      ready(res);
+      return;
+    }
     // Origin-form only: an absolute URL (a forward-proxy request) or `*` goes nowhere.
     if (!path.startsWith('/') || path.startsWith('//')) {
       req.resume();
-      return sendProblem(
-        res,
-        400,
-        'bad_request_target',
-        'Give a path, e.g. /api/catalog/entities.',
-      );
+      sendProblem(res, 400, 'bad_request_target', 'Give a path, e.g. /api/catalog/entities.');
+      return;
     }
     const target = targetFor(path);
-    let authorization: string | undefined;
-    try {
-      authorization = await auth.authorizationFor(target.href);
-    } catch (error) {
-      req.resume();
-      return credentialFailure(res, error);
+    // The same string every time for the same path: core's warm path, no URL parsing. The
+    // request itself goes to `target`'s host whatever the path holds (it only appends to it).
+    const pending = auth.authorizationFor(target.prefix + path);
+    // A promise seen settled before holds the same value: forward now, without waiting a turn.
+    if (settled.has(pending)) {
+      proceed(req, res, target, path, settled.get(pending));
+      return;
     }
-    if (authorization === undefined) {
-      req.resume();
-      return sendProblem(res, 400, 'not_witboost', 'That path does not lead to a Witboost origin.');
-    }
-    lastFailure = undefined;
-    forward(req, res, target, authorization, options.idleTimeoutMs, {
-      onStatus(status) {
-        // The next request exchanges again (once, however many saw the 401).
-        if (status === 401) auth.invalidate(authorization);
+    pending.then(
+      (authorization) => {
+        settled.set(pending, authorization);
+        proceed(req, res, target, path, authorization);
       },
-      onUpstreamError(kind) {
-        options.warn(`forwarding to ${target.origin} failed: ${kind}`);
+      (error: unknown) => {
+        req.resume();
+        credentialFailure(res, error);
       },
-    });
+    );
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => sendProblem(res, 500, 'proxy_error', 'Internal proxy error.'));
+    try {
+      handle(req, res);
+    } catch {
+      sendProblem(res, 500, 'proxy_error', 'Internal proxy error.');
+    }
   });
   return {
     server,

@@ -317,6 +317,18 @@ describe('wb-auth proxy: what goes through', () => {
     expectNoSecret([p.stderr()], [rotated]);
   });
 
+  it('an upstream that does not start answering within --upstream-timeout gets a 504', async () => {
+    token = wb.issueAccessToken();
+    p = await proxy(env(), ['--upstream-timeout', '1']);
+    const started = Date.now();
+    const res = await fetch(`${p.url}/api/slow?ms=4000`);
+    expect(res.status).toBe(504);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('upstream_timeout');
+    expect(Date.now() - started).toBeLessThan(3_500);
+    expect(p.stderr()).toContain('failed: timeout');
+    expect((await fetch(`${p.url}/api/echo`)).status).toBe(200);
+  });
+
   it('SIGTERM during a request: it completes, new connections are refused, exit 0', async () => {
     token = wb.issueAccessToken();
     p = await proxy(env());

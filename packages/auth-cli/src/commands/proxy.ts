@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createWitboostAuth } from '@wb/auth-core';
-import { integerOption, parseCommand } from '../args.js';
+import { integerOption, parseCommand, secondsOption } from '../args.js';
 import { authOptions, loadConfig } from '../config.js';
 import { CliError, EXIT_OK, type ExitCode } from '../exit-codes.js';
 import type { ResolvedIo } from '../io.js';
@@ -9,8 +9,8 @@ import { createProxyServer } from '../proxy-server.js';
 
 /** How long in-flight requests may take to finish after SIGTERM before connections are cut. */
 const DRAIN_TIMEOUT_MS = 30_000;
-/** An upstream request silent for this long (no bytes either way) is abandoned with a 504. */
-const IDLE_TIMEOUT_MS = 120_000;
+/** Witboost must start answering a forwarded request within this (`--upstream-timeout`), else 504. */
+const HEADERS_TIMEOUT_MS = 120_000;
 
 /** `wb-auth proxy`: a local authenticating proxy until `io.signal` (SIGTERM, SIGINT) stops it. */
 export async function proxyCommand(argv: readonly string[], io: ResolvedIo): Promise<ExitCode> {
@@ -23,8 +23,14 @@ export async function proxyCommand(argv: readonly string[], io: ResolvedIo): Pro
       'allow-remote': { type: 'boolean' },
       'allow-host': { type: 'string', multiple: true },
       duration: { type: 'string' },
+      'upstream-timeout': { type: 'string' },
     },
     0,
+  );
+  const headersTimeoutMs = secondsOption(
+    values['upstream-timeout'],
+    'upstream-timeout',
+    HEADERS_TIMEOUT_MS,
   );
   const port = integerOption(values.port, 'port', 0, 65_535) ?? 0;
   const host = values.host?.trim() || '127.0.0.1';
@@ -56,7 +62,7 @@ export async function proxyCommand(argv: readonly string[], io: ResolvedIo): Pro
       auth,
       cgUrl: config.cgUrl,
       allowedHosts: values['allow-host'] ?? [],
-      idleTimeoutMs: IDLE_TIMEOUT_MS,
+      headersTimeoutMs,
       warn,
     });
     const { server } = proxy;
