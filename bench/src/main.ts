@@ -21,6 +21,17 @@ const METRICS: ReadonlyArray<{ name: string; run: (ctx: BenchContext) => Promise
       run: async (ctx) => (await import('./metrics/warm-header.js')).warmHeaderMetrics(ctx),
     },
     {
+      name: 'warm_header_many_urls_vs_*',
+      run: async (ctx) =>
+        (await import('./metrics/warm-header-many-urls.js')).warmHeaderManyUrlsMetrics(ctx),
+    },
+    {
+      name: 'warm_header_vs_limit_with_otel',
+      run: async (ctx) => [
+        await (await import('./metrics/warm-header-otel.js')).warmHeaderOtelMetric(ctx),
+      ],
+    },
+    {
       name: 'rollover_p99_vs_steady',
       run: async (ctx) => [await (await import('./metrics/rollover.js')).rolloverMetric(ctx)],
     },
@@ -32,6 +43,18 @@ const METRICS: ReadonlyArray<{ name: string; run: (ctx: BenchContext) => Promise
       name: 'identity_cache_bound',
       run: async (ctx) => [
         await (await import('./metrics/identity-cache.js')).identityCacheMetric(ctx),
+      ],
+    },
+    {
+      name: 'heap_growth_per_10k_exchanges_mb',
+      run: async (ctx) => [
+        await (await import('./metrics/exchange-heap.js')).exchangeHeapMetric(ctx),
+      ],
+    },
+    {
+      name: 'identity_memory_bytes',
+      run: async (ctx) => [
+        await (await import('./metrics/identity-memory.js')).identityMemoryMetric(ctx),
       ],
     },
     {

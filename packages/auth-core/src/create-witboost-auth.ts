@@ -1,11 +1,12 @@
 import { createAuthFetch } from './auth-fetch.js';
-import { WitboostAuthError } from './errors.js';
+import { systemClock } from './engine/clock.js';
+import { type EngineShared, TokenEngine } from './engine/token-engine.js';
+import { closedError, WitboostAuthError } from './errors.js';
 import { createObserver } from './observer.js';
 import { type ResolvedConfig, resolveOptions } from './options.js';
+import { ownOptions } from './own-options.js';
 import { isValidScope } from './scope.js';
 import { toAccessTokenSource } from './sources/resolve-source.js';
-import { createTokenManager } from './token-manager.js';
-import type { Slot } from './token-state.js';
 import type {
   AccessTokenSource,
   GetTokenOptions,
@@ -13,15 +14,21 @@ import type {
   WitboostAuth,
   WitboostAuthOptions,
 } from './types.js';
-import { classifyUrl, createDecisionCache } from './url-rules.js';
+import { createUrlRouter, type UrlDecision, type UrlRouter } from './url/router.js';
 
 const NO_AUTHORIZATION: Promise<string | undefined> = Promise.resolve(undefined);
 
-/** A URL decision bound to the cache slot that serves it (`undefined`: no credential). */
-interface BoundDecision {
-  readonly allowed: boolean;
-  readonly scope: string | undefined;
-  readonly slot: Slot | undefined;
+/** Everything the identities of one instance share, with the URL decisions. */
+interface Shared extends EngineShared {
+  readonly router: UrlRouter<UrlDecision>;
+}
+
+/**
+ * The one place URL decisions come from: (allowed, scope) per URL, without a URL parse on the
+ * common path (see `url/fast-path.ts`). Pure in `config`, so every identity shares it.
+ */
+function urlRouter(config: ResolvedConfig): UrlRouter<UrlDecision> {
+  return createUrlRouter(config, (decision) => decision);
 }
 
 /**
@@ -44,65 +51,63 @@ interface BoundDecision {
  * await auth.close();
  * ```
  */
-export function createWitboostAuth(options: WitboostAuthOptions): WitboostAuth {
+export function createWitboostAuth(given: WitboostAuthOptions): WitboostAuth {
+  const options = ownOptions(given);
   const config = resolveOptions(options);
   const source = toAccessTokenSource(options.accessToken, config.principal);
-  return assemble(config, source);
+  const emit = createObserver(config.logger, config.onEvent, config.telemetry?.record);
+  const shared: Shared = {
+    config,
+    emit,
+    clock: systemClock,
+    random: Math.random,
+    router: urlRouter(config),
+    // Store seam: `config.store && createSharedCache(config.store, emit)` once src/store lands.
+    cache: undefined,
+  };
+  const auth = assemble(shared, source, config.principal, config.keepWarm);
+  config.telemetry?.watch(auth); // the gauges read its status(); caller identities are not listed
+  return auth;
 }
 
-function assemble(config: ResolvedConfig, source: AccessTokenSource): WitboostAuth {
-  const emit = createObserver(config.logger, config.onEvent);
-  const manager = createTokenManager(config, source, emit);
-  const { principal } = config;
-
-  const decisions = createDecisionCache((input): BoundDecision => {
-    const { allowed, scope } = classifyUrl(config, input);
-    return { allowed, scope, slot: allowed ? manager.slotFor(scope) : undefined };
-  });
-  const decide = decisions.lookup;
-  const knownUrls = decisions.entries;
-  let closed = false;
-  // One-entry memo in front of the map: clients tend to call the same URL again and again.
-  let lastUrl: string | undefined;
-  let lastDecision: BoundDecision | undefined;
-
-  function badUrl(): WitboostAuthError {
-    return new WitboostAuthError('invalid_options', 'url must be a string or a URL', { principal });
-  }
+/** One identity: its own source and slots; config, URL decisions and observer are shared. */
+function assemble(
+  shared: Shared,
+  source: AccessTokenSource,
+  principal: Principal,
+  keepWarm: boolean,
+): WitboostAuth {
+  const { config, router } = shared;
+  const engine = new TokenEngine(shared, source, principal, keepWarm);
 
   function authorizationFor(
     url: string | URL,
     options?: { signal?: AbortSignal },
   ): Promise<string | undefined> {
-    // Warm path, inlined on purpose: a map lookup, no allocation, the clock only now and then.
-    if (!closed && typeof url === 'string') {
-      const decision = url === lastUrl ? lastDecision : knownUrls.get(url);
-      if (decision !== undefined) {
-        if (decision.slot === undefined) return NO_AUTHORIZATION;
-        const token = decision.slot.token;
-        if (token !== undefined && manager.isFresh(token)) {
-          lastUrl = url;
-          lastDecision = decision;
-          return token.headerPromise;
-        }
-      }
+    // The warm path, the only one: the router's fast path, no allocation, the clock only now and then.
+    if (typeof url === 'string' && !engine.isClosed()) {
+      const decision = router(url);
+      if (!decision.allowed) return NO_AUTHORIZATION;
+      const slot =
+        decision.scope === undefined ? engine.defaultSlot : engine.slots?.get(decision.scope);
+      const token = slot?.token;
+      if (token !== undefined && engine.isFresh(token)) return token.headerPromise;
     }
-    return authorizationForSlow(url, options);
-  }
-
-  function authorizationForSlow(
-    url: string | URL,
-    options?: { signal?: AbortSignal },
-  ): Promise<string | undefined> {
-    if (manager.isClosed()) return Promise.reject(manager.closedError());
-    if (typeof url !== 'string' && !(url instanceof URL)) return Promise.reject(badUrl());
-    const slot = decide(url).slot;
-    if (slot === undefined) return NO_AUTHORIZATION;
-    return manager.header(slot, options?.signal);
+    if (engine.isClosed()) return Promise.reject(closedError(principal));
+    if (typeof url !== 'string' && !(url instanceof URL)) return Promise.reject(badUrl(principal));
+    const { allowed, scope } = router(url);
+    if (!allowed) return NO_AUTHORIZATION;
+    return engine.slotFor(scope).take(true, options?.signal);
   }
 
   function getToken(options?: GetTokenOptions): Promise<string> {
-    if (manager.isClosed()) return Promise.reject(manager.closedError());
+    const scope = options?.scope;
+    const slot = scope === undefined ? engine.defaultSlot : engine.slots?.get(scope);
+    const token = slot?.token;
+    if (token !== undefined && engine.isFresh(token) && config.mode === 'bearer') {
+      return token.valuePromise;
+    }
+    if (engine.isClosed()) return Promise.reject(closedError(principal));
     if (config.mode === 'basic') {
       return Promise.reject(
         new WitboostAuthError(
@@ -112,83 +117,70 @@ function assemble(config: ResolvedConfig, source: AccessTokenSource): WitboostAu
         ),
       );
     }
-    const scope = options?.scope;
-    let slot = manager.peekSlot(scope);
-    if (slot === undefined) {
-      if (!isValidScope(scope)) {
-        return Promise.reject(
-          new WitboostAuthError(
-            'invalid_options',
-            'getToken({ scope }) needs a space-separated list of scopes such as service:computational-governance',
-            { principal },
-          ),
-        );
-      }
-      slot = manager.slotFor(scope);
+    if (scope !== undefined && !isValidScope(scope)) {
+      return Promise.reject(
+        new WitboostAuthError(
+          'invalid_options',
+          'getToken({ scope }) needs a space-separated list of scopes such as service:computational-governance',
+          { principal },
+        ),
+      );
     }
-    return manager.value(slot, options?.signal);
+    return engine.slotFor(scope).take(false, options?.signal);
   }
 
-  function checkUrl(url: unknown): asserts url is string | URL {
-    if (manager.isClosed()) throw manager.closedError();
-    if (typeof url !== 'string' && !(url instanceof URL)) throw badUrl();
-  }
-
-  function isWitboostUrl(url: string | URL): boolean {
-    checkUrl(url);
-    return decide(url).allowed;
-  }
-
-  function scopeFor(url: string | URL): string | undefined {
-    checkUrl(url);
-    return decide(url).scope;
+  function decide(url: unknown): UrlDecision {
+    if (engine.isClosed()) throw closedError(principal);
+    if (typeof url !== 'string' && !(url instanceof URL)) throw badUrl(principal);
+    return router(url);
   }
 
   function withAccessToken(
     accessToken: string | AccessTokenSource,
     childPrincipal: Principal = 'caller',
   ): WitboostAuth {
-    if (manager.isClosed()) throw manager.closedError();
+    if (engine.isClosed()) throw closedError(principal);
     if (childPrincipal !== 'service' && childPrincipal !== 'caller') {
       throw new WitboostAuthError('invalid_options', "principal must be 'service' or 'caller'");
     }
-    const child: ResolvedConfig = {
-      ...config,
-      principal: childPrincipal,
-      // A caller identity is short-lived and request-driven: nothing to keep warm.
-      keepWarm: childPrincipal === 'service' && config.keepWarm,
-    };
-    return assemble(child, toAccessTokenSource(accessToken, childPrincipal));
+    // A caller identity is short-lived and request-driven: nothing to keep warm.
+    const warm = childPrincipal === 'service' && config.keepWarm;
+    return assemble(shared, toAccessTokenSource(accessToken, childPrincipal), childPrincipal, warm);
   }
 
-  function invalidate(authorization: string): void {
-    manager.invalidate(authorization);
-  }
-
-  const close = () => {
-    closed = true;
-    return manager.close();
-  };
+  const invalidate = (authorization: string) => engine.invalidate(authorization);
+  const close = () => engine.close();
+  // Built on first use: most caller identities of a pool never call fetch. (A getter instead
+  // would turn this object into a dictionary: +800 bytes per identity.)
+  let authFetch: WitboostAuth['fetch'] | undefined;
 
   return {
     baseUrl: config.baseUrl,
     mode: config.mode,
     principal,
     authorizationFor,
-    isWitboostUrl,
-    scopeFor,
+    isWitboostUrl: (url) => decide(url).allowed,
+    scopeFor: (url) => decide(url).scope,
     getToken,
     invalidate,
-    fetch: createAuthFetch({
-      baseUrl: config.baseUrl,
-      authorizationFor: (url, signal) =>
-        authorizationFor(url, signal === undefined ? undefined : { signal }),
-      invalidate,
-      fetch: config.fetch,
-      emit,
-    }),
+    fetch(input, init) {
+      authFetch ??= createAuthFetch({
+        baseUrl: config.baseUrl,
+        authorizationFor: (url, signal) =>
+          authorizationFor(url, signal === undefined ? undefined : { signal }),
+        invalidate,
+        fetch: config.fetch,
+        emit: shared.emit,
+      });
+      return authFetch(input, init);
+    },
     withAccessToken,
+    status: () => engine.status(),
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+function badUrl(principal: Principal): WitboostAuthError {
+  return new WitboostAuthError('invalid_options', 'url must be a string or a URL', { principal });
 }

@@ -1,8 +1,8 @@
 import { WitboostAuthError, type WitboostAuthErrorOptions } from './errors.js';
 import type { ExchangeRequest } from './exchange.js';
-import { redactSecrets, redactToken } from './redact.js';
+import { redactHeldSecrets, redactSecrets } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
-import { sanitizeCause } from './sanitize-cause.js';
+import { truncate } from './sanitize-cause.js';
 
 /** The error of a non-200 answer, with the server's own (redacted) words when it gave some. */
 export function statusError(
@@ -63,9 +63,10 @@ export function statusError(
 }
 
 /**
- * The server's own words from `{ error: { message } }` or `{ message }`, redacted and short. The
- * access token sent is replaced by its redacted form first: token formats are opaque, so a
- * server that echoes one in a shape the patterns don't know must still not leak it.
+ * The server's own words from `{ error: { message } }` or `{ message }`, short and with every
+ * trace of the access token we sent removed first ({@link redactHeldSecrets}: whole, without its
+ * prefix, base64, escaped, split): token formats are opaque, so an echo in a shape the generic
+ * patterns don't know must still not leak it.
  */
 function serverMessage(text: string, accessToken: string): string | undefined {
   let body: unknown;
@@ -84,8 +85,7 @@ function serverMessage(text: string, accessToken: string): string | undefined {
     message = nested;
   }
   if (typeof message !== 'string' || message.trim() === '') return undefined;
-  const unechoed = message.split(accessToken).join(redactToken(accessToken));
-  return truncate(redactSecrets(stripControlCharacters(unechoed).trim()), 200);
+  return truncate(redactHeldSecrets(stripControlCharacters(message), [accessToken]).trim(), 200);
 }
 
 /** Keeps a hostile server from writing escape sequences or fake lines into our logs. */
@@ -96,21 +96,6 @@ function stripControlCharacters(text: string): string {
     out += code < 0x20 || code === 0x7f ? ' ' : char;
   }
   return out;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-/** The caller's signal aborted the exchange. */
-export function abortedError(
-  errorOptions: WitboostAuthErrorOptions,
-  reason: unknown,
-): WitboostAuthError {
-  return new WitboostAuthError('aborted', 'the operation was aborted by the caller', {
-    ...errorOptions,
-    cause: reason instanceof Error ? sanitizeCause(reason) : undefined,
-  });
 }
 
 /** A fetch failure in a few redacted words, for a `network_error` message. */

@@ -8,6 +8,7 @@ export type { ExchangeResult } from './exchange-result.js';
 export { toHttpProblem } from './http-problem.js';
 export { createIdentityPool } from './identity-pool.js';
 export type { JwtClaims } from './jwt-claims.js';
+export { ownOptions } from './own-options.js';
 export { redactSecrets, redactToken } from './redact.js';
 export type {
   CallerIdentityOptions,
@@ -21,4 +22,9 @@ export type { FromFileOptions } from './sources/from-file.js';
 export { fromFile } from './sources/from-file.js';
 export type { FromFunctionOptions } from './sources/from-function.js';
 export { fromFunction } from './sources/from-function.js';
+export type {
+  TelemetryAttributes,
+  TelemetryMeterProvider,
+  TelemetryTracerProvider,
+} from './telemetry/otel-shapes.js';
 export type * from './types.js';

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { createWitboostAuth, type WitboostAuth } from '@wb/auth-core';
+import { createWitboostAuth, ownOptions, type WitboostAuth } from '@wb/auth-core';
 import { assertForRootArgument, assertForRootAsyncArgument } from './module-options.js';
 import { WITBOOST_AUTH, WITBOOST_AUTH_MODULE_OPTIONS } from './witboost-auth.constants.js';
 import {
@@ -65,7 +65,7 @@ export class WitboostAuthModule extends ConfigurableWitboostAuthModule {
   static override forRoot(options: WitboostAuthModuleForRootOptions): DynamicModule {
     assertForRootArgument(options);
     // biome-ignore lint/complexity/noThisInStatic: the builder's forRoot registers `this` as the module, which must stay WitboostAuthModule (its providers), not the base class
-    return super.forRoot(options);
+    return super.forRoot(ownOptions(options));
   }
 
   /**
@@ -78,6 +78,6 @@ export class WitboostAuthModule extends ConfigurableWitboostAuthModule {
   static override forRootAsync(options: WitboostAuthModuleAsyncOptions): DynamicModule {
     assertForRootAsyncArgument(options);
     // biome-ignore lint/complexity/noThisInStatic: the builder's forRootAsync registers `this` as the module, which must stay WitboostAuthModule (its providers), not the base class
-    return super.forRootAsync(options);
+    return super.forRootAsync(ownOptions(options));
   }
 }

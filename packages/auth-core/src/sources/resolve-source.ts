@@ -1,6 +1,7 @@
 import { WitboostAuthError } from '../errors.js';
 import { redactToken } from '../redact.js';
 import type { AccessTokenSource, Principal } from '../types.js';
+import { readFresh } from './fresh-read.js';
 import { envVariableOf, fromEnv, readEnvAccessToken } from './from-env.js';
 import {
   checkSourceValue,
@@ -61,6 +62,7 @@ export function toAccessTokenSource(
  *
  * @param source - The source to call.
  * @param principal - Whom the token belongs to; set on every error.
+ * @param fresh - Read past the source's own cache (after a rejection).
  * @returns The access token, trimmed.
  * @throws WitboostAuthError `missing_access_token` for a blank value, `token_source_failed` when
  *   the source throws (message redacted) or returns something that is not a token; a
@@ -75,10 +77,11 @@ export function toAccessTokenSource(
 export async function readAccessToken(
   source: AccessTokenSource,
   principal: Principal,
+  fresh = false,
 ): Promise<string> {
   let value: unknown;
   try {
-    value = await source.getAccessToken();
+    value = await (fresh ? readFresh(source) : source.getAccessToken());
   } catch (error) {
     throw wrapSourceError(error, source.description, principal);
   }
@@ -109,13 +112,33 @@ function constantSource(value: string, principal: Principal): AccessTokenSource 
       { principal },
     );
   }
-  const label = `[AccessTokenSource constant ${redactToken(token)}]`;
-  const source: AccessTokenSource & { toJSON(): object } = {
-    description: 'accessToken option',
-    getAccessToken: () => Promise.resolve(token),
-    toJSON: () => ({ description: 'accessToken option', accessToken: redactToken(token) }),
-  };
-  // The token lives in a closure, but a logged source must still say so rather than look empty.
-  Object.defineProperty(source, Symbol.for('nodejs.util.inspect.custom'), { value: () => label });
-  return source;
+  return new ConstantSource(token);
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * The `accessToken` option as a source. A class with the token in a private field: nothing
+ * enumerable or inspectable holds it, and a caller identity pays for one small object, not
+ * three closures. Logged, it says what it is rather than looking empty.
+ */
+class ConstantSource implements AccessTokenSource {
+  readonly description = 'accessToken option';
+  readonly #token: string;
+
+  constructor(token: string) {
+    this.#token = token;
+  }
+
+  getAccessToken(): Promise<string> {
+    return Promise.resolve(this.#token);
+  }
+
+  toJSON(): object {
+    return { description: this.description, accessToken: redactToken(this.#token) };
+  }
+
+  [INSPECT](): string {
+    return `[AccessTokenSource constant ${redactToken(this.#token)}]`;
+  }
 }
