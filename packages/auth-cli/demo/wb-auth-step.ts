@@ -1,27 +1,26 @@
 /**
  * The `pnpm demo` section for `wb-auth`: a token, a header, and curl through the proxy, all by
- * running the built bin as a shell script would. Self-contained on purpose (it only needs what
- * every demo section gets), so apps/demo can take it as one of its `src/steps/` modules.
+ * running the built bin as a shell script would. Self-contained on purpose: it needs only part
+ * of the demo's `SectionContext` (apps/demo/src/run.ts), so apps/demo can take this file as it is
+ * and list `wbAuthSection` in its `sections`.
  */
 import { execFile, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
-/** The part of the demo's section context this step uses. */
-interface StepContext {
+/** The part of the demo's `SectionContext` this section uses. */
+export interface WbAuthSectionContext {
   readonly baseUrl: string;
-  readonly accessToken: string;
-  readonly report: {
+  issueAccessToken(subject: string): string;
+  check(condition: boolean, message: string): void;
+  defer(cleanup: () => unknown): void;
+  readonly print: {
     request(text: string): void;
     ok(text: string): void;
     info(text: string): void;
   };
-  defer(cleanup: () => Promise<void> | void): void;
 }
-
-export const title = 'wb-auth: credentials for shell scripts, and a local proxy';
-export const name = 'wb-auth CLI';
 
 const exec = promisify(execFile);
 const bin = join(
@@ -29,18 +28,14 @@ const bin = join(
   'dist/cli.mjs',
 );
 
-function check(condition: boolean, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-export async function run(ctx: StepContext): Promise<void> {
-  const { report } = ctx;
+async function run(ctx: WbAuthSectionContext): Promise<void> {
+  const { print: report, check } = ctx;
   // The token reaches the child through its environment, never its arguments.
   const env = {
     PATH: process.env.PATH,
     NO_COLOR: '1',
     WITBOOST_BASE_URL: ctx.baseUrl,
-    WITBOOST_ACCESS_TOKEN: ctx.accessToken,
+    WITBOOST_ACCESS_TOKEN: ctx.issueAccessToken('service-account:wb-auth'),
   };
   const wbAuth = (...args: string[]) => exec(process.execPath, [bin, ...args], { env });
 
@@ -98,3 +93,10 @@ export async function run(ctx: StepContext): Promise<void> {
   check((await exited) === 0, 'wb-auth proxy should exit 0 on SIGTERM');
   report.ok('SIGTERM: drained and exited 0');
 }
+
+/** The section, shaped like apps/demo's `Section`. */
+export const wbAuthSection = {
+  title: 'wb-auth: credentials for shell scripts, and a local proxy',
+  name: 'wb-auth CLI',
+  run,
+};

@@ -67,14 +67,30 @@ export function createProxyServer(options: ProxyOptions): {
     );
   }
 
-  async function ready(res: ServerResponse): Promise<void> {
-    try {
-      await auth.authorizationFor(`${base}/`, { signal: AbortSignal.timeout(2_000) });
-      sendJson(res, 200, { ready: true });
-    } catch (error) {
-      const code = isWitboostAuthError(error) ? error.code : 'unknown';
-      sendJson(res, 503, { ready: false, error: { code } });
-    }
+  /**
+   * Ready while core holds a servable credential for the default scope (kept warm): read from
+   * `auth.status()`, synchronous and secret-free, so a probe never triggers an exchange.
+   */
+  function ready(res: ServerResponse): void {
+    const now = Date.now();
+    const { closed, scopes } = auth.status();
+    const main = scopes.find((s) => s.scope === undefined);
+    const servable =
+      main !== undefined &&
+      (main.state === 'fresh' ||
+        main.state === 'refreshing' ||
+        (main.state === 'failing' && (main.expiresAt ?? 0) > now));
+    sendJson(res, servable && !closed ? 200 : 503, {
+      ready: servable && !closed,
+      scopes: scopes.map((s) => ({
+        scope: s.scope ?? null,
+        state: s.state,
+        ...(s.expiresAt === undefined
+          ? {}
+          : { expiresInSeconds: Math.round((s.expiresAt - now) / 1000) }),
+        ...(s.lastError === undefined ? {} : { lastError: s.lastError.code }),
+      })),
+    });
   }
 
   /** Values of settled `authorizationFor` promises: core hands out the same one while fresh. */

@@ -91,7 +91,13 @@ describe('wb-auth proxy against the emulator', () => {
     });
     expect(cg.status).toBe(200);
     expect((await fetch(`${p.url}/healthz`)).status).toBe(200);
-    expect(await (await fetch(`${p.url}/readyz`)).json()).toEqual({ ready: true });
+    expect(await (await fetch(`${p.url}/readyz`)).json()).toMatchObject({
+      ready: true,
+      scopes: [
+        { scope: null, state: 'fresh' },
+        { scope: 'service:computational-governance', state: 'fresh' },
+      ],
+    });
     if (HAS_CURL) {
       const { stdout } = await curl(['-f', `${p.url}/api/catalog/entities?kind=DataProduct`]);
       expect(JSON.parse(stdout.toString()).length).toBeGreaterThan(0);
@@ -312,7 +318,12 @@ describe('wb-auth proxy: what goes through', () => {
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
       'access_token_rejected',
     );
-    expect((await fetch(`${p.url}/readyz`)).status).toBe(503);
+    const readiness = await fetch(`${p.url}/readyz`);
+    expect(readiness.status).toBe(503);
+    expect(await readiness.json()).toMatchObject({
+      ready: false,
+      scopes: [{ scope: null, state: 'failing', lastError: 'access_token_rejected' }],
+    });
     expect(p.stderr()).toContain('no credential for Witboost');
     expectNoSecret([p.stderr()], [rotated]);
   });
