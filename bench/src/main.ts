@@ -76,6 +76,16 @@ const METRICS: ReadonlyArray<{ name: string; run: (ctx: BenchContext) => Promise
       ],
     },
     {
+      name: 'cli_token_vs_raw_node',
+      run: async (ctx) => [await (await import('./metrics/cli-token.js')).cliTokenMetric(ctx)],
+    },
+    {
+      name: 'proxy_vs_bare_forwarder',
+      run: async (ctx) => [
+        await (await import('./metrics/proxy-throughput.js')).proxyThroughputMetric(ctx),
+      ],
+    },
+    {
       name: 'axios_overhead_vs_static',
       run: async (ctx) => [
         await (await import('./metrics/axios-overhead.js')).axiosOverheadMetric(ctx),
