@@ -4,6 +4,7 @@ import { createObserver } from './observer.js';
 import { type ResolvedConfig, resolveOptions } from './options.js';
 import { isValidScope } from './scope.js';
 import { toAccessTokenSource } from './sources/resolve-source.js';
+import { createSharedCache, type SharedCache } from './store/shared-cache.js';
 import { createTokenManager } from './token-manager.js';
 import type { Slot } from './token-state.js';
 import type {
@@ -47,12 +48,23 @@ interface BoundDecision {
 export function createWitboostAuth(options: WitboostAuthOptions): WitboostAuth {
   const config = resolveOptions(options);
   const source = toAccessTokenSource(options.accessToken, config.principal);
-  return assemble(config, source);
+  // Store seam (issue 14): one shared cache (and circuit breaker) per instance, shared by the
+  // identities withAccessToken() makes from it; closed with the instance.
+  const shared =
+    config.store === undefined
+      ? undefined
+      : createSharedCache(config.store, createObserver(config.logger, config.onEvent));
+  return assemble(config, source, shared, true);
 }
 
-function assemble(config: ResolvedConfig, source: AccessTokenSource): WitboostAuth {
+function assemble(
+  config: ResolvedConfig,
+  source: AccessTokenSource,
+  shared: SharedCache | undefined,
+  ownsShared: boolean,
+): WitboostAuth {
   const emit = createObserver(config.logger, config.onEvent);
-  const manager = createTokenManager(config, source, emit);
+  const manager = createTokenManager(config, source, emit, shared);
   const { principal } = config;
 
   const decisions = createDecisionCache((input): BoundDecision => {
@@ -158,16 +170,17 @@ function assemble(config: ResolvedConfig, source: AccessTokenSource): WitboostAu
       // A caller identity is short-lived and request-driven: nothing to keep warm.
       keepWarm: childPrincipal === 'service' && config.keepWarm,
     };
-    return assemble(child, toAccessTokenSource(accessToken, childPrincipal));
+    return assemble(child, toAccessTokenSource(accessToken, childPrincipal), shared, false);
   }
 
   function invalidate(authorization: string): void {
     manager.invalidate(authorization);
   }
 
-  const close = () => {
+  const close = async () => {
     closed = true;
-    return manager.close();
+    await manager.close();
+    if (ownsShared) await shared?.close(); // store seam
   };
 
   return {

@@ -5,6 +5,7 @@ import {
   COMPUTATIONAL_GOVERNANCE_SCOPE,
   canonicalScope,
 } from './scope.js';
+import type { TokenStore } from './store/token-store.js';
 import type {
   AuthMode,
   Principal,
@@ -53,6 +54,8 @@ export interface ResolvedConfig {
   logger: WitboostLogger | undefined;
   onEvent: ((event: WitboostAuthEvent) => void) | undefined;
   principal: Principal;
+  /** Shared token store (L2), if any. */
+  store: TokenStore | undefined;
 }
 
 export const REFRESH_DEFAULTS: ResolvedRefresh = {
@@ -163,7 +166,26 @@ export function resolveOptions(options: WitboostAuthOptions): ResolvedConfig {
     logger,
     onEvent: options.onEvent,
     principal,
+    store: resolveStore(options),
   };
+}
+
+const STORE_METHODS = ['get', 'set', 'setIfAbsent', 'deleteIfEquals'] as const;
+
+/** The caller's own `store` property only: a polluted prototype must not inject one. */
+function resolveStore(options: WitboostAuthOptions): TokenStore | undefined {
+  const store: unknown = Object.hasOwn(options, 'store') ? options.store : undefined;
+  if (store === undefined) return undefined;
+  const candidate = store as Record<string, unknown> | null;
+  if (
+    typeof store !== 'object' ||
+    STORE_METHODS.some((m) => typeof candidate?.[m] !== 'function')
+  ) {
+    invalidOption(
+      `store must be a TokenStore with ${STORE_METHODS.join(', ')} methods, such as redisTokenStore({ client }) from @wb/auth-redis (got ${typeName(store)})`,
+    );
+  }
+  return store as TokenStore;
 }
 
 function resolveOrigins(

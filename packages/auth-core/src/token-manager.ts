@@ -17,12 +17,14 @@ import {
 import { createFlightTimers } from './flight-timers.js';
 import type { ResolvedConfig } from './options.js';
 import { readAccessToken } from './sources/resolve-source.js';
+import type { SharedCache, SharedChange, SlotKey } from './store/shared-cache.js';
 import {
   basicWindow,
   createFreshnessCheck,
   createSlotRegistry,
   createTokenState,
   isUsable,
+  type LifetimeWindow,
   lifetimeWindow,
   MAX_TIMER_MS,
   retire,
@@ -59,6 +61,7 @@ export function createTokenManager(
   config: ResolvedConfig,
   source: AccessTokenSource,
   emit: (event: WitboostAuthEvent) => void,
+  shared?: SharedCache,
 ): TokenManager {
   const { refresh, principal } = config;
   const basic = config.mode === 'basic';
@@ -169,21 +172,11 @@ export function createTokenManager(
         const refused = recentRejection(slot, accessToken, startedAt);
         if (refused !== undefined) throw refused;
         if (basic) return install(slot, basicAuthorization(accessToken), undefined);
-        const result = await exchangeOnce({
-          endpoint,
-          accessToken,
-          durationSeconds,
-          scope: slot.scope,
-          fetch: config.fetch,
-          signal: masterSignal(),
-          timeoutMs: refresh.exchangeTimeoutMs,
-          principal,
-          tokenLabel: source.description,
-        });
+        const { jwt, result, window } = await obtainJwt(slot, accessToken, background);
         if (closed) throw closedError();
-        const window = lifetimeWindow(result, refresh);
         const arrivedAt = Date.now();
         if (arrivedAt >= window.usableUntil) {
+          if (result === undefined) continue; // a shared JWT that expired in transit: ask again
           // Expired (minus the margin) before it arrived: handing it out would earn a 401. One
           // slow round trip may be bad luck; two mean the lifetime is too short for this link.
           if (tooShort++ === 0) {
@@ -199,7 +192,15 @@ export function createTokenManager(
           }
           throw tooShortError(result.lifetimeSeconds, arrivedAt - startedAt, principal);
         }
-        return install(slot, `Bearer ${result.jwt}`, result, arrivedAt - startedAt, background);
+        return install(
+          slot,
+          `Bearer ${jwt}`,
+          result,
+          arrivedAt - startedAt,
+          background,
+          window,
+          jwt,
+        );
       } catch (raw) {
         if (closed) throw closedError();
         const error = toAuthError(raw, principal);
@@ -246,11 +247,14 @@ export function createTokenManager(
     result: ExchangeResult | undefined,
     durationMs = 0,
     background = false,
+    given?: LifetimeWindow,
+    jwt?: string,
   ): TokenState {
     const now = Date.now();
-    const window = result === undefined ? basicWindow(now) : lifetimeWindow(result, refresh);
+    const window =
+      given ?? (result === undefined ? basicWindow(now) : lifetimeWindow(result, refresh));
     const { refreshAt, usableUntil } = window;
-    const token = createTokenState(headerValue, result, window, ++generation, now, slot.token);
+    const token = createTokenState(headerValue, result, window, ++generation, now, slot.token, jwt);
     if (token.fresh && refreshAt !== Number.POSITIVE_INFINITY) {
       token.staleTimer = setTimeout(
         () => {
@@ -282,6 +286,69 @@ export function createTokenManager(
     return token;
   }
 
+  // ---- Store seam (issue 14): the shared store (L2) on a miss or a refresh, never warm. ----
+  const watched = new Map<Slot, { key: SlotKey; stop: () => void }>();
+
+  /** One exchange, or the JWT another replica exchanged for the same slot (with a store). */
+  async function obtainJwt(
+    slot: Slot,
+    accessToken: string,
+    background: boolean,
+  ): Promise<{ jwt: string; result: ExchangeResult | undefined; window: LifetimeWindow }> {
+    const own: { result?: ExchangeResult; window?: LifetimeWindow } = {};
+    const exchange = async () => {
+      const result = await exchangeOnce({
+        endpoint,
+        accessToken,
+        durationSeconds,
+        scope: slot.scope,
+        fetch: config.fetch,
+        signal: masterSignal(),
+        timeoutMs: refresh.exchangeTimeoutMs,
+        principal,
+        tokenLabel: source.description,
+      });
+      const window = lifetimeWindow(result, refresh);
+      own.result = result;
+      own.window = window;
+      return { jwt: result.jwt, refreshAt: window.refreshAt, deadlineAt: window.usableUntil };
+    };
+    if (shared === undefined) {
+      const { jwt } = await exchange();
+      return { jwt, result: own.result, window: own.window as LifetimeWindow };
+    }
+    const key = { accessToken, baseUrl: config.baseUrl, scope: slot.scope, durationSeconds };
+    const options = { refresh: background, signal: masterSignal(), principal };
+    const { record, from } = await shared.acquire(key, exchange, options);
+    watchSlot(slot, key);
+    const window = { refreshAt: record.refreshAt, usableUntil: record.deadlineAt };
+    return { jwt: record.jwt, result: from === 'exchange' ? own.result : undefined, window };
+  }
+
+  function watchSlot(slot: Slot, key: SlotKey): void {
+    const current = watched.get(slot);
+    if (current !== undefined && sameKey(current.key, key)) return;
+    current?.stop();
+    const stop = (shared as SharedCache).watch(key, (change) => onSharedChange(slot, change));
+    watched.set(slot, { key, stop });
+  }
+
+  /** Another replica replaced the JWT (refresh from the store, in the background) or dropped it. */
+  function onSharedChange(slot: Slot, change: SharedChange): void {
+    const token = slot.token;
+    if (token === undefined || closed) return;
+    // Still servable: the next caller starts a background refresh, which finds the new JWT.
+    retire(token);
+    if (change === 'replaced') return;
+    slot.token = undefined;
+    emit({ type: 'invalidated', scope: slot.scope });
+  }
+  // ---- end of store seam ----
+
+  function sameKey(a: SlotKey, b: SlotKey): boolean {
+    return a.accessToken === b.accessToken && a.durationSeconds === b.durationSeconds;
+  }
+
   function shouldKeepWarm(slot: Slot): boolean {
     return config.keepWarm && !basic && slot === defaultSlot && !closed;
   }
@@ -311,6 +378,8 @@ export function createTokenManager(
     for (const slot of slots.all()) {
       // Generation check by value: a stale header from an older token matches nothing.
       if (slot.token !== undefined && slot.token.header === headerValue) {
+        const key = watched.get(slot)?.key; // store seam: drop the shared copy too
+        if (key !== undefined) shared?.drop(key, headerValue.slice('Bearer '.length));
         retire(slot.token);
         slot.token = undefined;
         emit({ type: 'invalidated', scope: slot.scope });
@@ -324,6 +393,8 @@ export function createTokenManager(
     if (closing !== undefined) return closing;
     closed = true;
     master?.abort();
+    for (const { stop } of watched.values()) stop(); // store seam
+    watched.clear();
     for (const slot of slots.all()) {
       retire(slot.token);
       slot.token = undefined;

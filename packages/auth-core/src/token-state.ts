@@ -153,15 +153,14 @@ export function createTokenState(
   generation: number,
   now: number,
   previous: TokenState | undefined,
+  jwt: string | undefined = result?.jwt,
 ): TokenState {
   const same = result === undefined ? previous : undefined;
   const unchanged = same !== undefined && same.header === header;
   return {
     header,
     headerPromise: unchanged ? same.headerPromise : Promise.resolve(header),
-    valuePromise: unchanged
-      ? same.valuePromise
-      : Promise.resolve(result === undefined ? header : result.jwt),
+    valuePromise: unchanged ? same.valuePromise : Promise.resolve(jwt ?? header),
     fresh: now < window.refreshAt,
     staleTimer: undefined,
     refreshAt: window.refreshAt,

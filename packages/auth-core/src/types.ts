@@ -3,6 +3,8 @@
  * NestJS) are written against: change it only with them in mind.
  */
 
+import type { TokenStore } from './store/token-store.js';
+
 /**
  * How credentials are presented to Witboost.
  *
@@ -224,6 +226,16 @@ export interface WitboostAuthOptions {
   onEvent?: (event: WitboostAuthEvent) => void;
   /** Whom this instance acts for. @default 'service' */
   principal?: Principal;
+  /**
+   * A store shared by the replicas of a fleet, e.g. `redisTokenStore({ client })` from
+   * `@wb/auth-redis`. A miss or a refresh looks there before exchanging, so N replicas cause
+   * about one exchange per caller per token lifetime; the warm path never leaves the process.
+   * Keys and values are opaque to the store (HMAC keys, AES-256-GCM values under a key derived
+   * from the access token); a slow, full or unreachable store never fails a request.
+   * Identities made by `withAccessToken` (and the adapters' caller identities) share it.
+   * @default undefined (in-process cache only)
+   */
+  store?: TokenStore;
 }
 
 /**
@@ -264,11 +276,21 @@ export type WitboostAuthEvent =
   | { type: 'replay_after_401'; url: string; method: string }
   | { type: 'token_source_changed'; source: string }
   /** A fresh token was kept although a server clock disagreed (e.g. `exp` before the `Date` header). */
-  | { type: 'clock_warning'; scope: string | undefined; reason: 'exp_before_date' | 'skew'; skewMs: number }
+  | {
+      type: 'clock_warning';
+      scope: string | undefined;
+      reason: 'exp_before_date' | 'skew';
+      skewMs: number;
+    }
   /** A caller started (+1) or stopped (-1) waiting because no servable token existed. */
   | { type: 'caller_waiting'; scope: string | undefined; delta: 1 | -1 }
   /** A lookup off the warm path: in-process cache (`l1`) or shared store (`store`). */
-  | { type: 'cache_lookup'; level: 'l1' | 'store'; scope: string | undefined; result: 'hit' | 'miss' }
+  | {
+      type: 'cache_lookup';
+      level: 'l1' | 'store';
+      scope: string | undefined;
+      result: 'hit' | 'miss';
+    }
   /** One round trip to the shared token store. */
   | {
       type: 'store_call';
