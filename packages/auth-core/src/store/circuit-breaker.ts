@@ -12,7 +12,8 @@ export interface BreakerOptions {
 export const BREAKER_DEFAULTS: BreakerOptions = {
   threshold: 3,
   cooldownMs: 1_000,
-  maxCooldownMs: 30_000,
+  // A probe is one bounded call per process: cheap enough to keep recovery within seconds.
+  maxCooldownMs: 5_000,
 };
 
 /** `call`: go ahead. `probe`: go ahead, this call decides whether the circuit closes. */

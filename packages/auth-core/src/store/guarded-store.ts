@@ -38,7 +38,9 @@ export function guardStore(
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<typeof STORE_UNAVAILABLE>((resolve) => {
-      timer = setTimeout(() => resolve(STORE_UNAVAILABLE), timeoutMs);
+      // Resolved a turn late: after a blocked event loop the timer and the reply are due at
+      // once, and timers run before I/O; the reply that already arrived must win.
+      timer = setTimeout(() => setImmediate(resolve, STORE_UNAVAILABLE), timeoutMs);
       timer.unref?.();
     });
     let outcome: Outcome = 'error';

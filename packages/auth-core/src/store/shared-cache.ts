@@ -96,7 +96,7 @@ export function createSharedCache(
 ): SharedCache {
   const t: SharedCacheTuning = { ...SHARED_CACHE_DEFAULTS, ...tuning };
   const breaker = createCircuitBreaker(emit, t.breaker);
-  const guarded = guardStore(store, breaker, emit, t.callTimeoutMs);
+  const guarded = guardStore(store, breaker, emit, store.timeoutMs ?? t.callTimeoutMs);
   const writer = randomBytes(9).toString('base64url');
   const feed = createChangeFeed(store, writer, guarded.publish);
   const known = new Map<string, string>();
@@ -199,7 +199,14 @@ export function createSharedCache(
         missed = true;
         if (mark !== undefined) throw markError(mark, now, options.principal);
         const owner = randomBytes(12).toString('base64url');
-        if (await guarded.lease(keys.lease, owner, t.leaseMs)) return await runExchange(owner);
+        if (await guarded.lease(keys.lease, owner, t.leaseMs)) {
+          // A holder that finished between our read and our lease left its JWT: take that.
+          const again = await read(key, keys, options.refresh);
+          if (again.record === undefined) return await runExchange(owner);
+          release(keys, owner);
+          remember(keys, again.record.jwt);
+          return { record: again.record, from: 'store' };
+        }
         // Another replica is exchanging: wait for its result, bounded.
         if (now >= waitUntil || options.signal?.aborted) return await runExchange();
         const pollMs = t.pollMinMs + Math.random() * (t.pollMaxMs - t.pollMinMs);

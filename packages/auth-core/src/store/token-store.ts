@@ -47,6 +47,12 @@ export interface TokenStoreCallOptions {
  * ```
  */
 export interface TokenStore {
+  /**
+   * How long core waits for one call before exchanging on its own, e.g. more for a store in
+   * another region. A call that takes longer counts as a failure for the circuit breaker.
+   * @default 150
+   */
+  readonly timeoutMs?: number;
   /** The value of `key`, or `undefined` when there is none (missing or expired). */
   get(key: string, options?: TokenStoreCallOptions): Promise<string | undefined>;
   /** Stores `value` under `key`, replacing any value, expiring after `ttlMs` (an integer >= 1). */
