@@ -1,12 +1,12 @@
 import { createAuthFetch } from './auth-fetch.js';
-import { WitboostAuthError } from './errors.js';
+import { systemClock } from './engine/clock.js';
+import { type EngineShared, TokenEngine } from './engine/token-engine.js';
+import { closedError, WitboostAuthError } from './errors.js';
 import { createObserver } from './observer.js';
 import { type ResolvedConfig, resolveOptions } from './options.js';
 import { isValidScope } from './scope.js';
 import { toAccessTokenSource } from './sources/resolve-source.js';
-import { createSharedCache, type SharedCache } from './store/shared-cache.js';
-import { createTokenManager } from './token-manager.js';
-import type { Slot } from './token-state.js';
+import { createSharedCache } from './store/shared-cache.js';
 import type {
   AccessTokenSource,
   GetTokenOptions,
@@ -14,15 +14,26 @@ import type {
   WitboostAuth,
   WitboostAuthOptions,
 } from './types.js';
-import { classifyUrl, createDecisionCache } from './url-rules.js';
+import {
+  classifyUrl,
+  createDecisionCache,
+  type DecisionCache,
+  type UrlDecision,
+} from './url-rules.js';
 
 const NO_AUTHORIZATION: Promise<string | undefined> = Promise.resolve(undefined);
 
-/** A URL decision bound to the cache slot that serves it (`undefined`: no credential). */
-interface BoundDecision {
-  readonly allowed: boolean;
-  readonly scope: string | undefined;
-  readonly slot: Slot | undefined;
+/** Everything the identities of one instance share, with the URL decisions. */
+interface Shared extends EngineShared {
+  readonly router: DecisionCache<UrlDecision>;
+}
+
+/**
+ * The one place URL decisions come from: (allowed, scope) per URL, memoised per URL string so
+ * the warm path never parses a URL. Pure in `config`, so every identity shares it.
+ */
+function urlRouter(config: ResolvedConfig): DecisionCache<UrlDecision> {
+  return createDecisionCache((input) => classifyUrl(config, input));
 }
 
 /**
@@ -48,73 +59,77 @@ interface BoundDecision {
 export function createWitboostAuth(options: WitboostAuthOptions): WitboostAuth {
   const config = resolveOptions(options);
   const source = toAccessTokenSource(options.accessToken, config.principal);
-  // Store seam (issue 14): one shared cache (and circuit breaker) per instance, shared by the
-  // identities withAccessToken() makes from it; closed with the instance.
-  const shared =
-    config.store === undefined
-      ? undefined
-      : createSharedCache(config.store, createObserver(config.logger, config.onEvent));
-  return assemble(config, source, shared, true);
+  const emit = createObserver(config.logger, config.onEvent);
+  const shared: Shared = {
+    config,
+    emit,
+    clock: systemClock,
+    random: Math.random,
+    router: urlRouter(config),
+    // One shared cache (and circuit breaker) for the instance and every identity made from it.
+    cache: config.store === undefined ? undefined : createSharedCache(config.store, emit),
+  };
+  const auth = assemble(shared, source, config.principal, config.keepWarm);
+  const cache = shared.cache;
+  if (cache === undefined) return auth;
+  const close = async () => {
+    await auth.close();
+    await cache.close();
+  };
+  return { ...auth, close, [Symbol.asyncDispose]: close };
 }
 
+/** One identity: its own source and slots; config, URL decisions and observer are shared. */
 function assemble(
-  config: ResolvedConfig,
+  shared: Shared,
   source: AccessTokenSource,
-  shared: SharedCache | undefined,
-  ownsShared: boolean,
+  principal: Principal,
+  keepWarm: boolean,
 ): WitboostAuth {
-  const emit = createObserver(config.logger, config.onEvent);
-  const manager = createTokenManager(config, source, emit, shared);
-  const { principal } = config;
-
-  const decisions = createDecisionCache((input): BoundDecision => {
-    const { allowed, scope } = classifyUrl(config, input);
-    return { allowed, scope, slot: allowed ? manager.slotFor(scope) : undefined };
-  });
-  const decide = decisions.lookup;
-  const knownUrls = decisions.entries;
-  let closed = false;
+  const { config, router } = shared;
+  const engine = new TokenEngine(shared, source, principal, keepWarm);
+  const knownUrls = router.entries;
   // One-entry memo in front of the map: clients tend to call the same URL again and again.
   let lastUrl: string | undefined;
-  let lastDecision: BoundDecision | undefined;
+  let lastDecision: UrlDecision | undefined;
 
-  function badUrl(): WitboostAuthError {
-    return new WitboostAuthError('invalid_options', 'url must be a string or a URL', { principal });
-  }
+  const badUrl = () =>
+    new WitboostAuthError('invalid_options', 'url must be a string or a URL', { principal });
 
   function authorizationFor(
     url: string | URL,
     options?: { signal?: AbortSignal },
   ): Promise<string | undefined> {
-    // Warm path, inlined on purpose: a map lookup, no allocation, the clock only now and then.
-    if (!closed && typeof url === 'string') {
+    // The warm path, the only one: a map lookup, no allocation, the clock only now and then.
+    if (typeof url === 'string') {
       const decision = url === lastUrl ? lastDecision : knownUrls.get(url);
-      if (decision !== undefined) {
-        if (decision.slot === undefined) return NO_AUTHORIZATION;
-        const token = decision.slot.token;
-        if (token !== undefined && manager.isFresh(token)) {
+      if (decision !== undefined && !engine.isClosed()) {
+        if (!decision.allowed) return NO_AUTHORIZATION;
+        const slot =
+          decision.scope === undefined ? engine.defaultSlot : engine.slots.get(decision.scope);
+        const token = slot?.token;
+        if (token !== undefined && engine.isFresh(token)) {
           lastUrl = url;
           lastDecision = decision;
           return token.headerPromise;
         }
       }
     }
-    return authorizationForSlow(url, options);
-  }
-
-  function authorizationForSlow(
-    url: string | URL,
-    options?: { signal?: AbortSignal },
-  ): Promise<string | undefined> {
-    if (manager.isClosed()) return Promise.reject(manager.closedError());
+    if (engine.isClosed()) return Promise.reject(closedError(principal));
     if (typeof url !== 'string' && !(url instanceof URL)) return Promise.reject(badUrl());
-    const slot = decide(url).slot;
-    if (slot === undefined) return NO_AUTHORIZATION;
-    return manager.header(slot, options?.signal);
+    const { allowed, scope } = router.lookup(url);
+    if (!allowed) return NO_AUTHORIZATION;
+    return engine.slotFor(scope).take(true, options?.signal);
   }
 
   function getToken(options?: GetTokenOptions): Promise<string> {
-    if (manager.isClosed()) return Promise.reject(manager.closedError());
+    const scope = options?.scope;
+    const slot = scope === undefined ? engine.defaultSlot : engine.slots.get(scope);
+    const token = slot?.token;
+    if (token !== undefined && engine.isFresh(token) && config.mode === 'bearer') {
+      return token.valuePromise;
+    }
+    if (engine.isClosed()) return Promise.reject(closedError(principal));
     if (config.mode === 'basic') {
       return Promise.reject(
         new WitboostAuthError(
@@ -124,72 +139,47 @@ function assemble(
         ),
       );
     }
-    const scope = options?.scope;
-    let slot = manager.peekSlot(scope);
-    if (slot === undefined) {
-      if (!isValidScope(scope)) {
-        return Promise.reject(
-          new WitboostAuthError(
-            'invalid_options',
-            'getToken({ scope }) needs a space-separated list of scopes such as service:computational-governance',
-            { principal },
-          ),
-        );
-      }
-      slot = manager.slotFor(scope);
+    if (scope !== undefined && !isValidScope(scope)) {
+      return Promise.reject(
+        new WitboostAuthError(
+          'invalid_options',
+          'getToken({ scope }) needs a space-separated list of scopes such as service:computational-governance',
+          { principal },
+        ),
+      );
     }
-    return manager.value(slot, options?.signal);
+    return engine.slotFor(scope).take(false, options?.signal);
   }
 
-  function checkUrl(url: unknown): asserts url is string | URL {
-    if (manager.isClosed()) throw manager.closedError();
+  function decide(url: unknown): UrlDecision {
+    if (engine.isClosed()) throw closedError(principal);
     if (typeof url !== 'string' && !(url instanceof URL)) throw badUrl();
-  }
-
-  function isWitboostUrl(url: string | URL): boolean {
-    checkUrl(url);
-    return decide(url).allowed;
-  }
-
-  function scopeFor(url: string | URL): string | undefined {
-    checkUrl(url);
-    return decide(url).scope;
+    return router.lookup(url);
   }
 
   function withAccessToken(
     accessToken: string | AccessTokenSource,
     childPrincipal: Principal = 'caller',
   ): WitboostAuth {
-    if (manager.isClosed()) throw manager.closedError();
+    if (engine.isClosed()) throw closedError(principal);
     if (childPrincipal !== 'service' && childPrincipal !== 'caller') {
       throw new WitboostAuthError('invalid_options', "principal must be 'service' or 'caller'");
     }
-    const child: ResolvedConfig = {
-      ...config,
-      principal: childPrincipal,
-      // A caller identity is short-lived and request-driven: nothing to keep warm.
-      keepWarm: childPrincipal === 'service' && config.keepWarm,
-    };
-    return assemble(child, toAccessTokenSource(accessToken, childPrincipal), shared, false);
+    // A caller identity is short-lived and request-driven: nothing to keep warm.
+    const warm = childPrincipal === 'service' && config.keepWarm;
+    return assemble(shared, toAccessTokenSource(accessToken, childPrincipal), childPrincipal, warm);
   }
 
-  function invalidate(authorization: string): void {
-    manager.invalidate(authorization);
-  }
-
-  const close = async () => {
-    closed = true;
-    await manager.close();
-    if (ownsShared) await shared?.close(); // store seam
-  };
+  const invalidate = (authorization: string) => engine.invalidate(authorization);
+  const close = () => engine.close();
 
   return {
     baseUrl: config.baseUrl,
     mode: config.mode,
     principal,
     authorizationFor,
-    isWitboostUrl,
-    scopeFor,
+    isWitboostUrl: (url) => decide(url).allowed,
+    scopeFor: (url) => decide(url).scope,
     getToken,
     invalidate,
     fetch: createAuthFetch({
@@ -198,9 +188,10 @@ function assemble(
         authorizationFor(url, signal === undefined ? undefined : { signal }),
       invalidate,
       fetch: config.fetch,
-      emit,
+      emit: shared.emit,
     }),
     withAccessToken,
+    status: () => engine.status(),
     close,
     [Symbol.asyncDispose]: close,
   };

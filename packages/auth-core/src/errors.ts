@@ -1,3 +1,4 @@
+import { sanitizeCause } from './sanitize-cause.js';
 import type { Principal, WitboostAuthErrorCode } from './types.js';
 
 /**
@@ -74,4 +75,20 @@ export function isWitboostAuthError(error: unknown): error is WitboostAuthError 
     error.name === 'WitboostAuthError' &&
     typeof (error as { code?: unknown }).code === 'string'
   );
+}
+
+/** The caller's signal aborted the wait or the exchange. */
+export function abortedError(
+  principal: Principal | undefined,
+  reason?: unknown,
+): WitboostAuthError {
+  return new WitboostAuthError('aborted', 'the operation was aborted by the caller', {
+    principal,
+    cause: reason instanceof Error ? sanitizeCause(reason) : undefined,
+  });
+}
+
+/** The error of every call on a closed instance. */
+export function closedError(principal: Principal | undefined): WitboostAuthError {
+  return new WitboostAuthError('closed', 'this WitboostAuth instance is closed', { principal });
 }

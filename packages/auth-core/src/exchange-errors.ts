@@ -2,7 +2,7 @@ import { WitboostAuthError, type WitboostAuthErrorOptions } from './errors.js';
 import type { ExchangeRequest } from './exchange.js';
 import { redactSecrets, redactToken } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
-import { sanitizeCause } from './sanitize-cause.js';
+import { truncate } from './sanitize-cause.js';
 
 /** The error of a non-200 answer, with the server's own (redacted) words when it gave some. */
 export function statusError(
@@ -96,21 +96,6 @@ function stripControlCharacters(text: string): string {
     out += code < 0x20 || code === 0x7f ? ' ' : char;
   }
   return out;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-/** The caller's signal aborted the exchange. */
-export function abortedError(
-  errorOptions: WitboostAuthErrorOptions,
-  reason: unknown,
-): WitboostAuthError {
-  return new WitboostAuthError('aborted', 'the operation was aborted by the caller', {
-    ...errorOptions,
-    cause: reason instanceof Error ? sanitizeCause(reason) : undefined,
-  });
 }
 
 /** A fetch failure in a few redacted words, for a `network_error` message. */

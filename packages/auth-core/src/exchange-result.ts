@@ -21,7 +21,7 @@ export interface ExchangeResult {
   readonly scope: string | undefined;
   /**
    * `min(exp − iat, requested duration)` when the JWT has `iat`; otherwise the requested
-   * duration, capped at `exp − Date` when the response has a `Date` header.
+   * duration, capped at `exp − Date` when the response has a `Date` header before `exp`.
    */
   readonly lifetimeSeconds: number;
   /** Local epoch ms when the request was sent: the lifetime counts from here, not from the server clock. */
@@ -63,27 +63,30 @@ export function parseSuccess(
     );
   }
   const claims = decodeExchangedJwt(jwt, errorOptions);
-  const lifetimeSeconds = lifetimeOf(claims, request.durationSeconds, serverDate);
-  if (!Number.isFinite(lifetimeSeconds) || lifetimeSeconds <= 0) {
-    throw new WitboostAuthError(
-      'invalid_exchange_response',
-      "the JWT exchange answered 200 but its jwt is already expired by the server's own Date header",
-      errorOptions,
-    );
-  }
+  const lifetimeSeconds = lifetimeOf(claims, request, serverDate);
   return createExchangeResult(jwt, request.scope, lifetimeSeconds, sentAt, claims);
 }
 
 /**
  * Lifetime in seconds: never more than requested (the server cannot grant more, so an `exp` in
  * milliseconds or absurdly far away is not trusted), and `exp − iat` when the JWT has `iat`.
- * Without `iat`, `exp` is compared with the response's `Date` header, both on the server clock.
+ * Without `iat`, `exp` is compared with the response's `Date` header, both on the server clock;
+ * an `exp` before that `Date` means the signer's and the front's clocks disagree, not that a
+ * token just issued is dead: the requested duration is trusted, with a clock warning.
  */
-function lifetimeOf(claims: JwtClaims, requested: number, serverDate: string | null): number {
+function lifetimeOf(
+  claims: JwtClaims,
+  request: ExchangeRequest,
+  serverDate: string | null,
+): number {
+  const requested = request.durationSeconds;
   if (claims.iat !== undefined) return Math.min(claims.exp - claims.iat, requested);
   const date = serverDate === null ? Number.NaN : Date.parse(serverDate);
   if (Number.isNaN(date)) return requested;
-  return Math.min(claims.exp - date / 1000, requested);
+  const left = claims.exp - date / 1000;
+  if (left > 0) return Math.min(left, requested);
+  request.onClockWarning?.(Math.round(-left * 1000));
+  return requested;
 }
 
 function createExchangeResult(

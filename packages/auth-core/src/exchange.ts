@@ -1,8 +1,15 @@
-import { WitboostAuthError, type WitboostAuthErrorOptions } from './errors.js';
-import { abortedError, describeCause, statusError } from './exchange-errors.js';
+import { type Clock, systemClock } from './engine/clock.js';
+import { abortedError, WitboostAuthError, type WitboostAuthErrorOptions } from './errors.js';
+import { describeCause, statusError } from './exchange-errors.js';
 import { type ExchangeResult, parseSuccess } from './exchange-result.js';
 import { invalidOption } from './fail.js';
-import { DEFAULT_DURATION_SECONDS, REFRESH_DEFAULTS } from './options.js';
+import {
+  checkDurationSeconds,
+  checkTimeoutMs,
+  DEFAULT_DURATION_SECONDS,
+  lateBoundFetch,
+  REFRESH_DEFAULTS,
+} from './options.js';
 import { sanitizeCause } from './sanitize-cause.js';
 import { assertScope, canonicalScope } from './scope.js';
 import type { Principal } from './types.js';
@@ -60,9 +67,14 @@ export interface ExchangeRequest {
   principal: Principal;
   /** Where the access token came from, for messages (`env WITBOOST_ACCESS_TOKEN`). Never the token. */
   tokenLabel?: string | undefined;
+  /** Time source; the simulation passes a virtual one. */
+  clock?: Clock;
+  /** Told when the JWT's `exp` lies before the response's `Date` (two server clocks disagree). */
+  onClockWarning?: (skewMs: number) => void;
 }
 
-const lateBoundFetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init);
+/** A JWT answer is a few KB: a larger body is refused before it fills memory. */
+export const MAX_EXCHANGE_BODY_BYTES = 64 * 1024;
 
 /**
  * Exchanges an access token for a JWT once: no cache, no retry. `createWitboostAuth` is what an
@@ -103,16 +115,13 @@ export async function exchangeAccessToken(
       { principal },
     );
   }
-  const durationSeconds = options.durationSeconds ?? DEFAULT_DURATION_SECONDS;
-  if (!Number.isInteger(durationSeconds) || durationSeconds < 1) {
-    invalidOption('durationSeconds must be an integer >= 1');
-  }
+  const durationSeconds = checkDurationSeconds(options.durationSeconds ?? DEFAULT_DURATION_SECONDS);
   const scope =
     options.scope === undefined ? undefined : canonicalScope(assertScope(options.scope, 'scope'));
-  const timeoutMs = options.timeoutMs ?? REFRESH_DEFAULTS.exchangeTimeoutMs;
-  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || timeoutMs > 2_147_483_647) {
-    invalidOption('timeoutMs must be a positive number of milliseconds');
-  }
+  const timeoutMs = checkTimeoutMs(
+    options.timeoutMs ?? REFRESH_DEFAULTS.exchangeTimeoutMs,
+    'timeoutMs',
+  );
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     invalidOption('fetch must be a function');
   }
@@ -131,8 +140,8 @@ export async function exchangeAccessToken(
 /** One exchange attempt with a validated request. */
 export async function exchangeOnce(request: ExchangeRequest): Promise<ExchangeResult> {
   const errorOptions: WitboostAuthErrorOptions = { principal: request.principal };
-  const { signal } = request;
-  if (signal?.aborted) throw abortedError(errorOptions, signal.reason);
+  const { signal, clock = systemClock } = request;
+  if (signal?.aborted) throw abortedError(request.principal, signal.reason);
 
   const controller = new AbortController();
   let timedOut = false;
@@ -143,7 +152,7 @@ export async function exchangeOnce(request: ExchangeRequest): Promise<ExchangeRe
     stop = reject;
   });
   stopped.catch(() => undefined);
-  const timer = setTimeout(() => {
+  const timer = clock.setTimeout(() => {
     timedOut = true;
     controller.abort();
     stop(new Error('timeout'));
@@ -161,11 +170,11 @@ export async function exchangeOnce(request: ExchangeRequest): Promise<ExchangeRe
   };
   if (request.scope !== undefined) body.scope = request.scope;
 
-  const sentAt = Date.now();
+  const sentAt = clock.now();
   let settled = false;
   let response: Response | undefined;
   try {
-    let text: string;
+    let text: string | undefined;
     try {
       const answer = request.fetch(request.endpoint, {
         method: 'POST',
@@ -183,7 +192,7 @@ export async function exchangeOnce(request: ExchangeRequest): Promise<ExchangeRe
         () => undefined,
       );
       response = await Promise.race([answer, stopped]);
-      text = await Promise.race([response.text(), stopped]);
+      text = await Promise.race([readCapped(response), stopped]);
     } catch (error) {
       if (timedOut || signal?.aborted) response?.body?.cancel().catch(() => undefined);
       if (timedOut) {
@@ -193,18 +202,49 @@ export async function exchangeOnce(request: ExchangeRequest): Promise<ExchangeRe
           errorOptions,
         );
       }
-      if (signal?.aborted) throw abortedError(errorOptions, signal.reason);
+      if (signal?.aborted) throw abortedError(request.principal, signal.reason);
       throw new WitboostAuthError(
         'network_error',
         `could not reach the JWT exchange at ${request.endpoint}: ${describeCause(error)}`,
         { ...errorOptions, cause: sanitizeCause(error) },
       );
     }
-    if (response.status !== 200) throw statusError(response, text, request, errorOptions);
+    if (response.status !== 200) throw statusError(response, text ?? '', request, errorOptions);
+    if (text === undefined) {
+      throw new WitboostAuthError(
+        'invalid_exchange_response',
+        `the JWT exchange answered 200 with a body larger than ${MAX_EXCHANGE_BODY_BYTES} bytes`,
+        errorOptions,
+      );
+    }
     return parseSuccess(text, request, sentAt, response.headers.get('date'), errorOptions);
   } finally {
     settled = true;
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** The body as text, or `undefined` (and the rest cancelled) beyond {@link MAX_EXCHANGE_BODY_BYTES}. */
+async function readCapped(response: Response): Promise<string | undefined> {
+  if (Number(response.headers.get('content-length')) > MAX_EXCHANGE_BODY_BYTES) {
+    response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  const body = response.body;
+  if (body === null) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_EXCHANGE_BODY_BYTES) {
+      reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

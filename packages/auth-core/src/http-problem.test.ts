@@ -25,7 +25,6 @@ describe('toHttpProblem', () => {
     ['missing_access_token', 'service', 500],
     ['token_source_failed', 'service', 500],
     ['invalid_options', 'service', 500],
-    ['origin_not_allowed', 'service', 500],
   ])('maps %s (principal %s) to %i with a public sentence', (code, principal, status) => {
     const error = new WitboostAuthError(code, `internal detail https://wb.internal ${token}`, {
       principal,

@@ -44,7 +44,6 @@ const BY_CODE: Record<WitboostAuthErrorCode, Mapping> = {
   missing_access_token: INTERNAL,
   token_source_failed: INTERNAL,
   invalid_options: INTERNAL,
-  origin_not_allowed: INTERNAL,
 };
 
 /**
@@ -59,7 +58,7 @@ const BY_CODE: Record<WitboostAuthErrorCode, Mapping> = {
  * | `server_error`, `invalid_exchange_response` | 502 |
  * | `rate_limited` | 503, with `Retry-After` (seconds, rounded up) when known |
  * | `network_error`, `timeout`, `closed`, `aborted` | 503 |
- * | `missing_access_token`, `token_source_failed`, `invalid_options`, `origin_not_allowed` | 500 |
+ * | `missing_access_token`, `token_source_failed`, `invalid_options` | 500 |
  *
  * The body is `{ error: { code, message } }` with a short public sentence per code: never the
  * error's own message, never a secret. An unknown code (from a newer copy of the package) is a 500.

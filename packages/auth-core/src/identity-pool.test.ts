@@ -37,6 +37,7 @@ function fakeAuth(principal: Principal = 'service', label = 'service'): FakeAuth
       children.push(child);
       return child;
     },
+    status: () => ({ closed, mode: 'bearer', scopes: [] }),
     async close() {
       closed = true;
     },

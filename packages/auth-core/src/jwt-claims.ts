@@ -54,6 +54,7 @@ export function decodeExchangedJwt(jwt: string, errorOptions: WitboostAuthErrorO
   if (typeof exp !== 'number' || !Number.isFinite(exp)) {
     throw invalid('the exp claim of its jwt is not a number');
   }
+  if (exp <= 0) throw invalid('the exp claim of its jwt is not a positive number');
   if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) {
     throw invalid('the iat claim of its jwt is not a number');
   }

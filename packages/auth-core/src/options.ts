@@ -25,6 +25,7 @@ export interface ResolvedRefresh {
   maxBackoffMs: number;
   maxAttempts: number;
   rejectionCooldownMs: number;
+  maxWaitMs: number;
 }
 
 /** A scope rule bound to its origins, checked per URL in order. */
@@ -54,6 +55,8 @@ export interface ResolvedConfig {
   logger: WitboostLogger | undefined;
   onEvent: ((event: WitboostAuthEvent) => void) | undefined;
   principal: Principal;
+  /** Most scopes cached at once (LRU beyond it). */
+  maxScopes: number;
   /** Shared token store (L2), if any. */
   store: TokenStore | undefined;
 }
@@ -61,18 +64,22 @@ export interface ResolvedConfig {
 export const REFRESH_DEFAULTS: ResolvedRefresh = {
   refreshAtRatio: 0.5,
   jitterRatio: 0.2,
-  expiryMarginMs: 30_000,
+  expiryMarginMs: 500,
   exchangeTimeoutMs: 10_000,
   initialBackoffMs: 500,
   maxBackoffMs: 30_000,
   maxAttempts: 3,
   rejectionCooldownMs: 5_000,
+  maxWaitMs: 10_000,
 };
 
 export const DEFAULT_DURATION_SECONDS = 300;
+/** A service uses a handful of scopes; tens cover any sane set, at 1–2 KB each. */
+export const DEFAULT_MAX_SCOPES = 32;
 
 // Resolved lazily so a fetch interceptor installed after creation (nock, msw, undici mocks) applies.
-const lateBoundFetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init);
+export const lateBoundFetch: typeof globalThis.fetch = (input, init) =>
+  globalThis.fetch(input, init);
 
 /** Validates every option except the access token and returns the normalised configuration. */
 export function resolveOptions(options: WitboostAuthOptions): ResolvedConfig {
@@ -95,18 +102,11 @@ export function resolveOptions(options: WitboostAuthOptions): ResolvedConfig {
     invalidOption(`mode must be 'bearer' or 'basic' (got ${describeValue(mode)})`);
   }
 
-  const durationSeconds = options.durationSeconds ?? DEFAULT_DURATION_SECONDS;
-  if (
-    typeof durationSeconds !== 'number' ||
-    !Number.isInteger(durationSeconds) ||
-    durationSeconds < 1
-  ) {
-    invalidOption(
-      `durationSeconds must be an integer >= 1 (got ${describeValue(durationSeconds)})`,
-    );
+  const durationSeconds = checkDurationSeconds(options.durationSeconds ?? DEFAULT_DURATION_SECONDS);
+  const maxScopes = options.maxScopes ?? DEFAULT_MAX_SCOPES;
+  if (!Number.isSafeInteger(maxScopes) || maxScopes < 1) {
+    invalidOption(`maxScopes must be an integer >= 1 (got ${describeValue(maxScopes)})`);
   }
-  // Keeps every derived timer delay within setTimeout's 32-bit range.
-  if (durationSeconds > 2_000_000) invalidOption('durationSeconds must be at most 2000000');
 
   const origins = resolveOrigins(options.origins, baseOrigin, allowInsecureHttp);
   const userRules = resolveRules(options.scopes, origins);
@@ -166,8 +166,29 @@ export function resolveOptions(options: WitboostAuthOptions): ResolvedConfig {
     logger,
     onEvent: options.onEvent,
     principal,
+    maxScopes,
     store: resolveStore(options),
   };
+}
+
+/** A requested JWT lifetime: an integer number of seconds from 1 to 2,000,000. */
+export function checkDurationSeconds(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    invalidOption(`durationSeconds must be an integer >= 1 (got ${describeValue(value)})`);
+  }
+  // Keeps every derived timer delay within setTimeout's 32-bit range.
+  if (value > 2_000_000) invalidOption('durationSeconds must be at most 2000000');
+  return value;
+}
+
+/** A delay that setTimeout can honour: more than 0 and at most 2^31 − 1 ms. */
+export function checkTimeoutMs(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !(value > 0) || value > 2_147_483_647) {
+    invalidOption(
+      `${what} must be a positive number of milliseconds (got ${describeValue(value)})`,
+    );
+  }
+  return value;
 }
 
 const STORE_METHODS = ['get', 'set', 'setIfAbsent', 'deleteIfEquals'] as const;
@@ -295,10 +316,14 @@ function resolveRefresh(refresh: WitboostAuthOptions['refresh']): ResolvedRefres
   }
   if (r.expiryMarginMs < 0)
     invalidOption(`refresh.expiryMarginMs must be >= 0 (got ${r.expiryMarginMs})`);
-  for (const key of ['exchangeTimeoutMs', 'initialBackoffMs', 'maxBackoffMs'] as const) {
-    if (r[key] <= 0 || r[key] > 2_147_483_647) {
-      invalidOption(`refresh.${key} must be a positive number of milliseconds (got ${r[key]})`);
-    }
+  if (refresh.maxWaitMs === undefined) r.maxWaitMs = r.exchangeTimeoutMs;
+  for (const key of [
+    'exchangeTimeoutMs',
+    'initialBackoffMs',
+    'maxBackoffMs',
+    'maxWaitMs',
+  ] as const) {
+    checkTimeoutMs(r[key], `refresh.${key}`);
   }
   if (r.maxBackoffMs < r.initialBackoffMs) {
     invalidOption(

@@ -24,6 +24,7 @@ export function sanitizeCause(cause: unknown, depth = 0): unknown {
   return copy;
 }
 
-function truncate(text: string, max: number): string {
+/** `text` cut to `max` characters, an ellipsis marking the cut. */
+export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

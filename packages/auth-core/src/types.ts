@@ -111,7 +111,7 @@ export interface WitboostLogger {
 }
 
 /**
- * Refresh and retry tuning. Defaults suit tokens from 5 seconds to hours.
+ * Refresh and retry tuning. Defaults suit tokens from a few seconds to 24 hours.
  *
  * @example
  * ```ts
@@ -134,8 +134,10 @@ export interface RefreshOptions {
    */
   jitterRatio?: number;
   /**
-   * Stop handing a token out this long before its expiry (capped at 10% of the lifetime).
-   * @default 30_000
+   * Travel allowance: a token stops being handed out this long (plus 1 s for whole-second
+   * claims) before its expiry, so a request carrying it still arrives in time. The lifetime is
+   * counted from the local send time of the exchange, so that is never after the true expiry.
+   * @default 500
    */
   expiryMarginMs?: number;
   /**
@@ -148,11 +150,17 @@ export interface RefreshOptions {
   /** Largest backoff delay. @default 30_000 */
   maxBackoffMs?: number;
   /**
-   * Exchange attempts while callers wait (no usable token): retryable failures are retried
-   * with backoff up to this many attempts in total, then every waiter gets the last error.
+   * Exchange attempts a waiting caller (no servable token) sits through at most, within its
+   * `maxWaitMs`; then it gets the last error.
    * @default 3
    */
   maxAttempts?: number;
+  /**
+   * Longest a caller waits when no servable token exists; it then gets a token or a clear error
+   * (the last one, with `retryAfterMs`), never a wait behind a backoff ceiling.
+   * @default refresh.exchangeTimeoutMs
+   */
+  maxWaitMs?: number;
   /**
    * After the exchange rejected an access token (400/401/403), further calls with the same
    * access token and scope fail at once with that error for this long, instead of hammering
@@ -226,6 +234,8 @@ export interface WitboostAuthOptions {
   onEvent?: (event: WitboostAuthEvent) => void;
   /** Whom this instance acts for. @default 'service' */
   principal?: Principal;
+  /** Most scopes whose JWTs are cached at once; the least recently used is dropped beyond it. @default 32 */
+  maxScopes?: number;
   /**
    * A store shared by the replicas of a fleet, e.g. `redisTokenStore({ client })` from
    * `@wb/auth-redis`. A miss or a refresh looks there before exchanging, so N replicas cause
@@ -333,8 +343,6 @@ export type WitboostAuthErrorCode =
   | 'timeout'
   /** The exchange answered 200 with something that is not a usable JWT. */
   | 'invalid_exchange_response'
-  /** A token was asked for a URL that is not a credential-receiving origin. */
-  | 'origin_not_allowed'
   /** The operation was aborted by the caller's signal. */
   | 'aborted'
   /** The instance was closed. */
@@ -391,8 +399,23 @@ export interface WitboostAuth {
   invalidate(authorization: string): void;
   /** `fetch`-compatible, with auth, one replay after a 401 when the body is replayable, no credential across origins on redirect. */
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
-  /** A new, independent instance with the same options but another access token (e.g. a caller's PAT). The caller owns and must close it. */
+  /** An instance with the same options but another access token (e.g. a caller's PAT), sharing this one's configuration; its own token cache. The caller owns and must close it. */
   withAccessToken(accessToken: string | AccessTokenSource, principal?: Principal): WitboostAuth;
+  /**
+   * A synchronous, secret-free snapshot per cached scope (state, hand-out deadline, refresh
+   * point, failures, waiting callers), cheap enough for a readiness probe.
+   *
+   * @example
+   * ```ts
+   * import { createWitboostAuth } from '@wb/auth-core';
+   * const auth = createWitboostAuth({ baseUrl: 'https://witboost.example.com' });
+   * app.get('/readyz', (_req, res) => {
+   *   const ok = auth.status().scopes.every((s) => s.state === 'fresh' || s.state === 'refreshing');
+   *   res.status(ok ? 200 : 503).end();
+   * });
+   * ```
+   */
+  status(): WitboostAuthStatus;
   /** Stops timers, aborts in-flight exchanges, closes the token source. Idempotent. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;

@@ -1,6 +1,8 @@
 import { createWitboostAuth, type WitboostAuth, type WitboostAuthEvent } from '@wb/auth-core';
 import { startWitboostMock, type WitboostMock } from '@wb/witboost-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSharedCache } from '../src/store/shared-cache.js';
+import { jwtFor } from './helpers.js';
 import { memoryTokenStore } from './memory-token-store.js';
 
 let wb: WitboostMock;
@@ -70,6 +72,25 @@ describe('createWitboostAuth({ store })', () => {
     expect(next).not.toBe(header);
     expect(nextB).toBe(next);
     expect(wb.stats.exchanges.ok).toBe(2);
+  });
+
+  it('installs a JWT another replica wrote in its place, without an exchange of its own', async () => {
+    const memory = memoryTokenStore();
+    const accessToken = wb.issueAccessToken();
+    const { replicas } = fleet(1, memory.store, accessToken);
+    const b = replicas[0] as WitboostAuth;
+    const first = await b.getToken();
+    const other = createSharedCache(memory.store, () => {});
+    const now = Date.now();
+    const newer = { jwt: jwtFor(300), refreshAt: now + 200_000, deadlineAt: now + 299_000 };
+    const key = { accessToken, baseUrl: b.baseUrl, scope: undefined, durationSeconds: 300 };
+    memory.entries.clear(); // as if the entry had expired there: the other replica exchanges
+    await other.acquire(key, async () => newer, { refresh: true });
+    await sleep(30);
+    expect(await b.getToken()).toBe(newer.jwt);
+    expect(first).not.toBe(newer.jwt);
+    expect(wb.stats.exchanges.ok).toBe(1);
+    await other.close();
   });
 
   it('serves every request through a dead store, saying so once', async () => {

@@ -2,6 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { WitboostAuthError } from '../errors.js';
 import type { AccessTokenSource } from '../types.js';
+import { withFreshRead } from './fresh-read.js';
 import { sharedCall } from './shared-call.js';
 import { describe } from './token-checks.js';
 
@@ -83,19 +84,22 @@ export function fromFile(path: string | URL, options: FromFileOptions = {}): Acc
   };
   const shared = sharedCall(refresh);
 
-  return {
-    description,
-    getAccessToken() {
-      if (snapshot !== undefined && Date.now() - checkedAt < checkIntervalMs) {
-        return Promise.resolve(snapshot.token);
-      }
-      // One stat/read at a time, however many callers ask concurrently (a hung one for 5 s at most).
-      return shared();
+  return withFreshRead(
+    {
+      description,
+      getAccessToken() {
+        if (snapshot !== undefined && Date.now() - checkedAt < checkIntervalMs) {
+          return Promise.resolve(snapshot.token);
+        }
+        // One stat/read at a time, however many callers ask concurrently (a hung one for 5 s at most).
+        return shared();
+      },
+      close() {
+        snapshot = undefined;
+      },
     },
-    close() {
-      snapshot = undefined;
-    },
-  };
+    shared,
+  );
 }
 
 function toPath(path: string | URL): string {

@@ -1,5 +1,6 @@
 import { WitboostAuthError } from '../errors.js';
 import type { AccessTokenSource } from '../types.js';
+import { withFreshRead } from './fresh-read.js';
 import { sharedCall } from './shared-call.js';
 import { checkSourceValue, wrapSourceError } from './token-checks.js';
 
@@ -88,16 +89,19 @@ export function fromFunction(
   };
   const shared = sharedCall(call);
 
-  return {
-    description,
-    getAccessToken() {
-      if (cached !== undefined && Date.now() - cached.at < cacheMs) {
-        return Promise.resolve(cached.token);
-      }
-      return shared();
+  return withFreshRead(
+    {
+      description,
+      getAccessToken() {
+        if (cached !== undefined && Date.now() - cached.at < cacheMs) {
+          return Promise.resolve(cached.token);
+        }
+        return shared();
+      },
+      close() {
+        cached = undefined;
+      },
     },
-    close() {
-      cached = undefined;
-    },
-  };
+    shared,
+  );
 }

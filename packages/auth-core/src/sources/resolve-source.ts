@@ -1,6 +1,7 @@
 import { WitboostAuthError } from '../errors.js';
 import { redactToken } from '../redact.js';
 import type { AccessTokenSource, Principal } from '../types.js';
+import { readFresh } from './fresh-read.js';
 import { envVariableOf, fromEnv, readEnvAccessToken } from './from-env.js';
 import {
   checkSourceValue,
@@ -61,6 +62,7 @@ export function toAccessTokenSource(
  *
  * @param source - The source to call.
  * @param principal - Whom the token belongs to; set on every error.
+ * @param fresh - Read past the source's own cache (after a rejection).
  * @returns The access token, trimmed.
  * @throws WitboostAuthError `missing_access_token` for a blank value, `token_source_failed` when
  *   the source throws (message redacted) or returns something that is not a token; a
@@ -75,10 +77,11 @@ export function toAccessTokenSource(
 export async function readAccessToken(
   source: AccessTokenSource,
   principal: Principal,
+  fresh = false,
 ): Promise<string> {
   let value: unknown;
   try {
-    value = await source.getAccessToken();
+    value = await (fresh ? readFresh(source) : source.getAccessToken());
   } catch (error) {
     throw wrapSourceError(error, source.description, principal);
   }

@@ -1,4 +1,4 @@
-import { WitboostAuthError } from '../errors.js';
+import { isWitboostAuthError, WitboostAuthError } from '../errors.js';
 import { redactSecrets } from '../redact.js';
 import { sanitizeCause } from '../sanitize-cause.js';
 import type { Principal } from '../types.js';
@@ -82,7 +82,7 @@ export function wrapSourceError(
   ) {
     return error;
   }
-  if (isAuthErrorLike(error)) {
+  if (isWitboostAuthError(error)) {
     return new WitboostAuthError(error.code, stripPrefix(redactSecrets(error.message)), {
       status: error.status,
       retryAfterMs: error.retryAfterMs,
@@ -96,23 +96,6 @@ export function wrapSourceError(
     'token_source_failed',
     `access token source ${describe(description)} failed: ${redactSecrets(detail).slice(0, 500)}`,
     { principal, cause: sanitizeCause(error) },
-  );
-}
-
-interface AuthErrorLike {
-  code: WitboostAuthError['code'];
-  message: string;
-  status?: number;
-  retryAfterMs?: number;
-  principal?: Principal;
-  cause?: unknown;
-}
-
-function isAuthErrorLike(error: unknown): error is AuthErrorLike {
-  return (
-    error instanceof Error &&
-    error.name === 'WitboostAuthError' &&
-    typeof (error as { code?: unknown }).code === 'string'
   );
 }
 

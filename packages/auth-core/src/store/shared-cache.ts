@@ -48,8 +48,15 @@ export interface SharedCache {
   ): Promise<{ record: SharedTokenRecord; from: 'store' | 'exchange' }>;
   /** `invalidate()`: removes the shared entry if it still holds this JWT (background, never throws). */
   drop(key: SlotKey, jwt: string): void;
-  /** Calls `onChange` when another process replaced or removed the entry; returns an unsubscribe. */
-  watch(key: SlotKey, onChange: (change: SharedChange) => void): () => void;
+  /**
+   * Calls `onChange` when another process removed the entry, or replaced it with a newer JWT,
+   * which it passes along (read from the store: a notification never causes an exchange).
+   * Returns an unsubscribe.
+   */
+  watch(
+    key: SlotKey,
+    onChange: (change: SharedChange, record?: SharedTokenRecord) => void,
+  ): () => void;
   close(): Promise<void>;
 }
 
@@ -231,14 +238,28 @@ export function createSharedCache(
     })().catch(() => {});
   }
 
-  function watch(key: SlotKey, onChange: (change: SharedChange) => void): () => void {
+  function watch(
+    key: SlotKey,
+    onChange: (change: SharedChange, record?: SharedTokenRecord) => void,
+  ): () => void {
     if (closed) return () => {};
     const keys = slotKeys(key);
     return feed.listen(keys.tag, (kind, fromSelf, print) => {
       if (fromSelf || kind === 'mark') return;
-      if (kind === 'token' && known.get(keys.tag) === print) return; // the JWT held here already
-      if (kind === 'removed') known.delete(keys.tag);
-      onChange(kind === 'token' ? 'replaced' : 'removed');
+      if (kind === 'removed') {
+        known.delete(keys.tag);
+        onChange('removed');
+        return;
+      }
+      if (known.get(keys.tag) === print || !guarded.usable()) return; // the JWT held here already
+      read(key, keys, true)
+        .then(({ record }) => {
+          if (record === undefined || closed) return;
+          if (known.get(keys.tag) === fingerprint(keys, record.jwt)) return;
+          remember(keys, record.jwt);
+          onChange('replaced', record);
+        })
+        .catch(() => {});
     });
   }
 

@@ -15,7 +15,7 @@ import {
   hangingFetch,
   jsonResponse,
   jwtFor,
-} from '../test/helpers.js';
+} from '../../test/helpers.js';
 
 const T0 = Date.parse('2030-01-01T00:00:00Z');
 const CG = 'service:computational-governance';
@@ -110,8 +110,8 @@ describe('refresh point and jitter', () => {
   });
 });
 
-describe('expiry margin', () => {
-  it('serves a token until sentAt + lifetime − (30 s + 1 s), then waits for a new one', async () => {
+describe('hand-out deadline', () => {
+  it('serves a token until sentAt + lifetime − (1 s + 500 ms travel allowance), then waits for a new one', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
     // First exchange succeeds, the background refresh is refused: the old token keeps serving.
     const stub = exchangeStub((_call, index) =>
@@ -123,20 +123,20 @@ describe('expiry margin', () => {
     expect(await auth.getToken()).toBe(first);
     await settle();
     expect(stub.calls).toHaveLength(2);
-    await at(268_999);
+    await at(298_499);
     expect(await auth.getToken()).toBe(first);
     await settle();
     expect(stub.calls).toHaveLength(2);
-    await at(269_000);
+    await at(298_500);
     const next = await auth.getToken();
     expect(next).not.toBe(first);
     expect(stub.calls).toHaveLength(3);
   });
 
   it.each([
-    [10, 8_000], // margin min(30 s, 10% = 1 s) + 1 s
-    [2, 1_000], // 0.2 s + 1 s capped at half the lifetime
-    [3600, 3_600_000 - 31_000],
+    [10, 8_500], // whole-second claims (1 s) + travel allowance (500 ms), whatever the lifetime
+    [2, 500],
+    [3600, 3_600_000 - 1_500],
   ])('a %i s token is handed out until %i ms', async (lifetime, usableMs) => {
     const events: WitboostAuthEvent[] = [];
     const auth = create({
@@ -304,9 +304,10 @@ describe('failures', () => {
       await vi.advanceTimersByTimeAsync(1_000);
       await expect(auth.getToken()).rejects.toMatchObject({ code });
       expect(stub.calls).toHaveLength(2);
-      expect(events.filter((e) => e.type === 'exchange_failed')).toHaveLength(2);
-      expect(events[0]).toMatchObject({ type: 'exchange_failed', code, status, background: false });
-      expect(events[0]).not.toHaveProperty('retryInMs');
+      const failed = events.filter((e) => e.type === 'exchange_failed');
+      expect(failed).toHaveLength(2);
+      expect(failed[0]).toMatchObject({ type: 'exchange_failed', code, status, background: false });
+      expect(failed[0]).not.toHaveProperty('retryInMs');
     },
   );
 
@@ -324,7 +325,7 @@ describe('failures', () => {
     expect(stub.calls.map((c) => c.body.access_token)).toEqual([ACCESS_TOKEN, token]);
   });
 
-  it('retries a waiting caller with exponential backoff and full jitter, at most maxAttempts', async () => {
+  it('retries a waiting caller once per backoff window (full jitter inside it), at most maxAttempts', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0.5);
     const times: number[] = [];
     const stub = exchangeStub(() => {
@@ -335,7 +336,8 @@ describe('failures', () => {
     const waiters = Array.from({ length: 10 }, () => auth.getToken().catch((e: unknown) => e));
     await vi.advanceTimersByTimeAsync(10_000);
     const errors = await Promise.all(waiters);
-    expect(times).toEqual([0, 250, 750]); // 0.5 × 500, 0.5 × 1000
+    // Windows [0, 500) and [500, 1500): each retry at the middle of its own window.
+    expect(times).toEqual([0, 250, 1000]);
     expect(errors.every((e) => (e as { code: string }).code === 'server_error')).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
   });
@@ -347,7 +349,10 @@ describe('failures', () => {
     );
     const auth = create({ fetch: stub.fetch });
     const token = auth.getToken();
-    await vi.advanceTimersByTimeAsync(10);
+    // Retries at the start of windows [0, 500) and [500, 1500).
+    await vi.advanceTimersByTimeAsync(499);
+    expect(stub.calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
     await expect(token).resolves.toMatch(/^eyJ/);
     expect(stub.calls).toHaveLength(3);
   });
@@ -407,20 +412,21 @@ describe('failures', () => {
     outage = true;
     vi.spyOn(Math, 'random').mockReturnValue(0.99);
     await at(149_000);
-    for (let t = 150_000; t < 269_000; t += 1000) {
+    for (let t = 150_000; t < 298_500; t += 1000) {
       await vi.advanceTimersByTimeAsync(1000);
       expect(await auth.getToken()).toBe(first);
     }
-    // Retries happened in the background, spaced by backoff, not one per call.
+    // Retries happened in the background, one per backoff window (1, 2, 4, then 8 s), not one per call.
     expect(stub.calls.length).toBeGreaterThan(3);
-    expect(stub.calls.length).toBeLessThan(40);
+    expect(stub.calls.length).toBeLessThan(25);
     expect(
       failed.every(
         (e) => e.type === 'exchange_failed' && e.background && e.retryInMs !== undefined,
       ),
     ).toBe(true);
     outage = false;
-    await vi.advanceTimersByTimeAsync(1000);
+    // Recovery at the next attempt, within one backoff ceiling.
+    await vi.advanceTimersByTimeAsync(8000);
     const next = await auth.getToken();
     expect(next).not.toBe(first);
   });
@@ -432,13 +438,13 @@ describe('failures', () => {
     );
     const auth = create({ fetch: stub.fetch });
     const first = await auth.getToken();
-    for (const t of [150_000, 200_000, 268_000]) {
+    for (const t of [150_000, 200_000, 298_499]) {
       await at(t);
       expect(await auth.getToken()).toBe(first);
       await settle();
     }
     expect(stub.calls).toHaveLength(2);
-    await at(269_000);
+    await at(298_500);
     await expect(auth.getToken()).rejects.toMatchObject({ code: 'access_token_rejected' });
     expect(stub.calls).toHaveLength(3);
   });
@@ -558,12 +564,15 @@ describe('keepWarm', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('only logs a failure, and tries again later', async () => {
+  it('only logs a failure, and tries again once per backoff window', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
     const warn = vi.fn();
     const logger = { debug: vi.fn(), info: vi.fn(), warn, error: vi.fn() };
-    const stub = exchangeStub((_c, index) =>
-      index < 3 ? failWith(503)() : jsonResponse(200, { jwt: jwtFor(300) }),
-    );
+    const times: number[] = [];
+    const stub = exchangeStub((_c, index) => {
+      times.push(Date.now() - T0);
+      return index < 3 ? failWith(503)() : jsonResponse(200, { jwt: jwtFor(300) });
+    });
     const auth = create({
       fetch: stub.fetch,
       keepWarm: true,
@@ -571,10 +580,10 @@ describe('keepWarm', () => {
       refresh: { maxBackoffMs: 1000, initialBackoffMs: 100 },
     });
     await vi.advanceTimersByTimeAsync(1000);
-    expect(stub.calls).toHaveLength(3);
-    expect(logger.error).toHaveBeenCalledTimes(1);
-    await vi.advanceTimersByTimeAsync(1000);
-    expect(stub.calls).toHaveLength(4);
+    // Windows [0, 100), [100, 300), [300, 700): one attempt in the middle of each.
+    expect(times).toEqual([0, 50, 200, 500]);
+    expect(warn).toHaveBeenCalledTimes(3);
+    expect(logger.error).not.toHaveBeenCalled();
     await expect(auth.getToken()).resolves.toMatch(/^eyJ/);
     expect(stub.calls).toHaveLength(4);
   });
@@ -778,16 +787,23 @@ describe('observability', () => {
     });
     const jwt = await auth.getToken({ scope: CG });
     auth.invalidate(`Bearer ${jwt}`);
-    expect(events[0]).toEqual({
+    expect(events.find((e) => e.type === 'exchange')).toEqual({
       type: 'exchange',
       scope: CG,
       durationMs: 0,
-      expiresAt: T0 + 269_000,
+      expiresAt: T0 + 298_500,
       lifetimeSeconds: 300,
       background: false,
     });
-    expect(events.map((e) => e.type)).toEqual(['exchange', 'refresh_scheduled', 'invalidated']);
-    expect(lines).toHaveLength(3);
+    expect(events).toEqual([
+      { type: 'cache_lookup', level: 'l1', scope: CG, result: 'miss' },
+      { type: 'caller_waiting', scope: CG, delta: 1 },
+      { type: 'caller_waiting', scope: CG, delta: -1 },
+      expect.objectContaining({ type: 'exchange' }),
+      expect.objectContaining({ type: 'refresh_scheduled' }),
+      { type: 'invalidated', scope: CG },
+    ]);
+    expect(lines).toHaveLength(6);
     const text = JSON.stringify({ events, lines });
     expect(text).not.toContain(jwt);
     expect(text).not.toContain(ACCESS_TOKEN);
@@ -953,5 +969,95 @@ describe('a token that arrives already unusable', () => {
     await vi.advanceTimersByTimeAsync(1_510);
     await expect(result).resolves.toEqual(expect.any(String));
     expect(stub.calls).toHaveLength(2);
+  });
+});
+
+describe('status()', () => {
+  it('reports each scope synchronously, without a secret', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    let outage = false;
+    const stub = exchangeStub(() =>
+      outage ? failWith(503)() : jsonResponse(200, { jwt: jwtFor(300) }),
+    );
+    const auth = create({ fetch: stub.fetch });
+    expect(auth.status()).toEqual({
+      closed: false,
+      mode: 'bearer',
+      scopes: [{ scope: undefined, state: 'empty', consecutiveFailures: 0, waiting: 0 }],
+    });
+    const waiting = auth.getToken({ scope: CG });
+    expect(auth.status().scopes[1]).toMatchObject({ scope: CG, state: 'empty', waiting: 1 });
+    const jwt = await waiting;
+    expect(auth.status().scopes[1]).toEqual({
+      scope: CG,
+      state: 'fresh',
+      expiresAt: T0 + 298_500,
+      refreshAt: T0 + 150_000,
+      lastExchangeAt: T0,
+      consecutiveFailures: 0,
+      waiting: 0,
+    });
+    outage = true;
+    await at(150_000);
+    await auth.getToken({ scope: CG });
+    expect(auth.status().scopes[1]?.state).toBe('refreshing');
+    await settle();
+    // random 0: the first retry falls at the very start of its window, at once.
+    expect(auth.status().scopes[1]).toMatchObject({
+      state: 'failing',
+      consecutiveFailures: 2,
+      lastError: { code: 'server_error', at: T0 + 150_000 },
+    });
+    await at(298_500);
+    await auth.close();
+    expect(auth.status()).toMatchObject({ closed: true });
+    expect(JSON.stringify(auth.status())).not.toContain(jwt);
+    expect(JSON.stringify(auth.status())).not.toContain(ACCESS_TOKEN);
+  });
+
+  it('says expired once the last token passed its deadline', async () => {
+    const auth = create({ fetch: exchangeStub().fetch });
+    await auth.getToken();
+    await at(298_500);
+    expect(auth.status().scopes[0]).toMatchObject({ state: 'expired', expiresAt: T0 + 298_500 });
+  });
+});
+
+describe('outage with no servable token', () => {
+  it('a caller waits at most maxWaitMs, and attempts slow to one per backoff window however many call', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const times: number[] = [];
+    const stub = exchangeStub(() => {
+      times.push(Date.now() - T0);
+      return failWith(502)();
+    });
+    const auth = create({ fetch: stub.fetch, refresh: { maxAttempts: 100 } });
+    const outcomes: Array<{ waited: number; code: string; retryAfterMs?: number }> = [];
+    for (let t = 0; t < 120_000; t += 200) {
+      await at(t);
+      for (let i = 0; i < 5; i++) {
+        const started = Date.now();
+        auth.getToken().catch((e: { code: string; retryAfterMs?: number }) => {
+          outcomes.push({
+            waited: Date.now() - started,
+            code: e.code,
+            retryAfterMs: e.retryAfterMs,
+          });
+        });
+      }
+    }
+    await at(135_000);
+    expect(outcomes).toHaveLength(3000);
+    expect(Math.max(...outcomes.map((o) => o.waited))).toBeLessThanOrEqual(10_001);
+    expect(outcomes.every((o) => o.code === 'server_error')).toBe(true);
+    // 500 ms windows doubling to 30 s: one attempt each, whatever the 3000 callers do.
+    for (let i = 0; i + 1 < times.length; i++) {
+      const gap = (times[i + 1] ?? 0) - (times[i] ?? 0);
+      if ((times[i] ?? 0) > 60_000) expect(gap).toBe(30_000);
+    }
+    expect(times.length).toBeLessThanOrEqual(10);
+    expect(outcomes.filter((o) => o.waited === 0).every((o) => (o.retryAfterMs ?? 0) > 0)).toBe(
+      true,
+    );
   });
 });

@@ -1,0 +1,134 @@
+import { isWitboostAuthError, WitboostAuthError } from '../errors.js';
+import type { ResolvedRefresh } from '../options.js';
+import { sanitizeCause } from '../sanitize-cause.js';
+import type { Principal, WitboostAuthErrorCode } from '../types.js';
+
+/** Pure decisions of the engine: what is retried, when, and where a token's life is cut. */
+
+/** Failures worth another attempt after a backoff pause. */
+export const RETRYABLE: ReadonlySet<WitboostAuthErrorCode> = new Set([
+  'network_error',
+  'timeout',
+  'rate_limited',
+  'server_error',
+]);
+/** Refusals of the access token itself: the same token gets the same answer for a while. */
+export const REJECTIONS: ReadonlySet<WitboostAuthErrorCode> = new Set([
+  'access_token_rejected',
+  'exchange_bad_request',
+]);
+/** Whole-second `exp`/`iat` claims: the true expiry may be up to this much earlier. */
+export const CLAIM_ROUNDING_MS = 1000;
+/** The least time kept for a refresh exchange before the hand-out deadline. */
+export const MIN_REFRESH_LEAD_MS = 200;
+/**
+ * Shortest JWT lifetime a refused duration is halved down to: below it a token would be
+ * refreshed more often than the exchange is worth, and a 400 is more likely about something else.
+ */
+const MIN_ADAPTIVE_DURATION_S = 30;
+
+/** Any failure as a `WitboostAuthError`; an unexpected one keeps only a sanitized cause. */
+export function toAuthError(error: unknown, principal: Principal): WitboostAuthError {
+  if (isWitboostAuthError(error)) return error;
+  return new WitboostAuthError('token_source_failed', 'obtaining a token failed unexpectedly', {
+    principal,
+    cause: sanitizeCause(error),
+  });
+}
+
+/** The shorter lifetime to ask for after a 400, or `undefined` when not worth halving. */
+export function halvedDuration(error: WitboostAuthError, seconds: number): number | undefined {
+  if (error.code !== 'exchange_bad_request' || seconds < 2 * MIN_ADAPTIVE_DURATION_S) {
+    return undefined;
+  }
+  return Math.floor(seconds / 2);
+}
+
+/** The backoff of one (access token, scope): consecutive failures and when to try again. */
+export interface Backoff {
+  readonly failures: number;
+  /** End of the current backoff window (local epoch ms). */
+  readonly windowEnd: number;
+  /** No attempt before this (local epoch ms); 0 when there is no backoff. */
+  readonly nextAttemptAt: number;
+}
+
+export const NO_BACKOFF: Backoff = Object.freeze({ failures: 0, windowEnd: 0, nextAttemptAt: 0 });
+
+/**
+ * The backoff after a retryable failure at `failedAt`. Retries fall in windows that follow each
+ * other and double from `initialBackoffMs` up to `maxBackoffMs`; each retry lands at a random
+ * point of its own window (full jitter, so a fleet spreads out), never before a `Retry-After`.
+ * One attempt per window means at most one per ceiling through an outage of any length.
+ */
+export function nextBackoff(
+  previous: Backoff,
+  failedAt: number,
+  retryAfterMs: number | undefined,
+  refresh: ResolvedRefresh,
+  random: () => number,
+): Backoff {
+  const failures = previous.failures + 1;
+  const ceiling = Math.min(
+    refresh.maxBackoffMs,
+    refresh.initialBackoffMs * 2 ** Math.min(failures - 1, 52),
+  );
+  const start = Math.max(failedAt, previous.windowEnd);
+  const jittered = start + Math.floor(random() * ceiling);
+  const asked = retryAfterMs === undefined ? 0 : failedAt + retryAfterMs;
+  return { failures, windowEnd: start + ceiling, nextAttemptAt: Math.max(jittered, asked) };
+}
+
+/** Smoothed exchange latency, as TCP smooths round trips (RFC 6298). */
+export interface Latency {
+  readonly smoothedMs: number;
+  readonly deviationMs: number;
+}
+
+export function observeLatency(previous: Latency | undefined, sampleMs: number): Latency {
+  if (previous === undefined) return { smoothedMs: sampleMs, deviationMs: sampleMs / 2 };
+  const deviationMs = 0.75 * previous.deviationMs + 0.25 * Math.abs(previous.smoothedMs - sampleMs);
+  return { smoothedMs: 0.875 * previous.smoothedMs + 0.125 * sampleMs, deviationMs };
+}
+
+/** When a token is refreshed and when it stops being handed out (local epoch ms). */
+export interface TokenTimes {
+  readonly refreshAt: number;
+  readonly deadline: number;
+}
+
+/**
+ * The two points in a JWT's life, counted from the local send time: the hand-out deadline cuts
+ * only the claims' rounding and the travel allowance; the refresh point is a jittered fraction
+ * of the life, but early enough that an exchange as slow as the link has been (smoothed latency
+ * plus four deviations) ends before the deadline. `undefined`: unusable on arrival.
+ */
+export function tokenTimes(
+  sentAt: number,
+  arrivedAt: number,
+  lifetimeMs: number,
+  latency: Latency,
+  refresh: ResolvedRefresh,
+  random: () => number,
+): TokenTimes | undefined {
+  const deadline = sentAt + lifetimeMs - CLAIM_ROUNDING_MS - refresh.expiryMarginMs;
+  if (arrivedAt >= deadline) return undefined;
+  const lead = Math.max(MIN_REFRESH_LEAD_MS, latency.smoothedMs + 4 * latency.deviationMs);
+  const planned = sentAt + lifetimeMs * (refresh.refreshAtRatio + random() * refresh.jitterRatio);
+  // A link too slow for an early enough refresh still gets half the servable time before it.
+  const earliest = arrivedAt + (deadline - arrivedAt) / 2;
+  const refreshAt = Math.min(planned, Math.max(deadline - lead, earliest));
+  return { refreshAt: Math.floor(refreshAt), deadline };
+}
+
+/**
+ * How long a Basic header is handed out before the source is read again: a rotated access token
+ * (a Kubernetes secret, Vault) reaches Basic mode without waiting for a 401. The caller at the
+ * recheck point still gets the current header at once.
+ */
+export const BASIC_RECHECK_MS = 60_000;
+
+/** Basic mode: a header never expires; the source is read again every {@link BASIC_RECHECK_MS}. */
+export function basicTimes(now: number): TokenTimes {
+  return { refreshAt: now + BASIC_RECHECK_MS, deadline: Number.POSITIVE_INFINITY };
+}

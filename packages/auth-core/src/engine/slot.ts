@@ -1,0 +1,440 @@
+import { abortedError, closedError, WitboostAuthError } from '../errors.js';
+import type { ResolvedRefresh } from '../options.js';
+import type {
+  Principal,
+  WitboostAuthEvent,
+  WitboostScopeState,
+  WitboostScopeStatus,
+} from '../types.js';
+import type { Clock, TimerHandle } from './clock.js';
+import {
+  type Backoff,
+  basicTimes,
+  NO_BACKOFF,
+  nextBackoff,
+  RETRYABLE,
+  type TokenTimes,
+  toAuthError,
+} from './retry-policy.js';
+
+/**
+ * The life of one scope's token. Rules:
+ * 1. A token is handed out until its deadline, whatever else happens (outage, slow refresh).
+ * 2. From its refresh point, a caller (or keepWarm's timer) starts one background attempt when
+ *    the backoff allows; callers keep getting the token meanwhile.
+ * 3. With no servable token a caller waits: for the attempt under way, or for the next one the
+ *    backoff allows if that falls within its bound (`maxWaitMs`); else it fails fast with the last
+ *    error and the time to the next attempt. Nobody waits past the bound or `maxAttempts`.
+ * 4. One attempt at a time. A retryable failure moves the backoff to its next window; only a
+ *    success resets it, never a caller. A refusal (400/401/403) is not retried in the background:
+ *    the token is served until its deadline.
+ * 5. One timer, unref'd unless a caller waits: at the refresh point, the next attempt somebody
+ *    needs, or the first waiter's bound, whichever comes first.
+ */
+
+/** What a slot needs from its engine: the clock, the settings, and how to obtain a token. */
+export interface SlotHost {
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly refresh: ResolvedRefresh;
+  readonly principal: Principal;
+  emit(event: WitboostAuthEvent): void;
+  isClosed(): boolean;
+  /** One attempt: reads the source, then exchanges (or builds the Basic header). */
+  obtain(slot: Slot, background: boolean): Promise<Obtained>;
+}
+
+/** A token an attempt produced. */
+export interface Obtained {
+  header: string;
+  value: string;
+  times: TokenTimes;
+  /** Set when an exchange produced it (not a Basic read or the shared store). */
+  exchange?: { durationMs: number; lifetimeSeconds: number };
+}
+
+/** Thrown by `obtain` for an access token refused moments ago: nothing was sent. */
+export class Refused {
+  constructor(readonly error: WitboostAuthError) {}
+}
+
+let generations = 0;
+
+/** A token ready to hand out, with the promises the warm path returns as they are. */
+export class Token {
+  /**
+   * True until the refresh point. Flipped by the slot's timer rather than read from the clock:
+   * on common VMs `Date.now()` costs more than the whole rest of the warm path.
+   */
+  fresh: boolean;
+  readonly headerPromise: Promise<string>;
+  readonly valuePromise: Promise<string>;
+  readonly generation = ++generations;
+
+  constructor(
+    readonly header: string,
+    readonly value: string,
+    readonly refreshAt: number,
+    readonly deadline: number,
+    now: number,
+    same: Token | undefined,
+  ) {
+    this.fresh = now < refreshAt;
+    // A Basic recheck that found the same access token keeps the very promises callers hold.
+    this.headerPromise = same?.headerPromise ?? Promise.resolve(header);
+    this.valuePromise = same?.valuePromise ?? Promise.resolve(value);
+  }
+}
+
+interface Waiter {
+  readonly since: number;
+  readonly until: number;
+  readonly header: boolean;
+  attempts: number;
+  done: boolean;
+  resolve(value: string): void;
+  reject(error: unknown): void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+export class Slot {
+  token: Token | undefined = undefined;
+  attempting = false;
+  backoff: Backoff = NO_BACKOFF;
+  /** Generation whose background refresh was refused: served until its deadline, no retry. */
+  gaveUp = 0;
+  /** A refused access token is not sent again before `until`. */
+  rejection: { accessToken: string; until: number; error: WitboostAuthError } | undefined;
+  lastError: WitboostAuthError | undefined = undefined;
+  lastErrorAt = 0;
+  lastExchangeAt = 0;
+  hadToken = false;
+  waiting = 0;
+  private waiters: Waiter[] | undefined = undefined;
+  private timer: TimerHandle | undefined = undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+
+  constructor(
+    readonly host: SlotHost,
+    readonly scope: string | undefined,
+    readonly keepWarm: boolean,
+  ) {}
+
+  servable(now: number): boolean {
+    return this.token !== undefined && now < this.token.deadline;
+  }
+
+  mayAttempt(now: number): boolean {
+    return !this.attempting && now >= this.backoff.nextAttemptAt && !this.host.isClosed();
+  }
+
+  /** Somebody needs an attempt: a waiter, keepWarm, or a background refresh being retried. */
+  needsAttempt(now: number): boolean {
+    if (this.waiting > 0) return true;
+    const token = this.token;
+    if (token === undefined || now >= token.deadline) return this.keepWarm;
+    const due = now >= token.refreshAt && token.generation !== this.gaveUp;
+    return due && (this.keepWarm || this.backoff.nextAttemptAt > 0);
+  }
+
+  /** The header (or raw value) for a caller off the warm path. */
+  take(header: boolean, signal: AbortSignal | undefined): Promise<string> {
+    const host = this.host;
+    const now = host.clock.now();
+    const token = this.token;
+    if (token !== undefined && now < token.deadline) {
+      host.emit({ type: 'cache_lookup', level: 'l1', scope: this.scope, result: 'hit' });
+      if (now >= token.refreshAt) {
+        token.fresh = false;
+        if (token.generation !== this.gaveUp && this.mayAttempt(now)) this.attempt(now, true);
+      }
+      return header ? token.headerPromise : token.valuePromise;
+    }
+    host.emit({ type: 'cache_lookup', level: 'l1', scope: this.scope, result: 'miss' });
+    if (token !== undefined) this.expire();
+    if (!this.attempting) {
+      if (this.mayAttempt(now)) this.attempt(now, false);
+      else if (this.backoff.nextAttemptAt - now > host.refresh.maxWaitMs) {
+        return Promise.reject(this.failFast(now));
+      }
+    }
+    return this.enqueue(now, header, signal);
+  }
+
+  /** Drops the current token if it carries `header`; true when it did. */
+  drop(header: string): boolean {
+    if (this.token?.header !== header) return false;
+    this.expire();
+    this.schedule();
+    return true;
+  }
+
+  /** Stops everything: timer, waiters (rejected with `closed`), token. */
+  dispose(): void {
+    if (this.timer !== undefined) this.host.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    this.expire();
+    this.settleWaiters(() => closedError(this.host.principal));
+  }
+
+  status(now: number): WitboostScopeStatus {
+    const token = this.token;
+    const failing = this.backoff.failures > 0;
+    let state: WitboostScopeState;
+    if (token !== undefined && now < token.deadline) {
+      state = this.attempting ? 'refreshing' : failing ? 'failing' : 'fresh';
+    } else state = failing ? 'failing' : this.hadToken ? 'expired' : 'empty';
+    const status: WitboostScopeStatus = {
+      scope: this.scope,
+      state,
+      consecutiveFailures: this.backoff.failures,
+      waiting: this.waiting,
+    };
+    if (token !== undefined) {
+      if (Number.isFinite(token.deadline)) status.expiresAt = token.deadline;
+      status.refreshAt = token.refreshAt;
+    }
+    if (this.lastExchangeAt > 0) status.lastExchangeAt = this.lastExchangeAt;
+    if (this.lastError !== undefined) {
+      status.lastError = { code: this.lastError.code, at: this.lastErrorAt };
+    }
+    return status;
+  }
+
+  /** Starts an attempt now; `background` when a servable token covers callers meanwhile. */
+  attempt(now: number, background: boolean): void {
+    this.attempting = true;
+    this.host.obtain(this, background).then(
+      (got) => this.succeeded(got, background),
+      (error: unknown) => this.failed(error, now),
+    );
+    this.schedule();
+  }
+
+  install(got: Obtained, now: number): Token {
+    const previous = this.token;
+    const same =
+      previous?.header === got.header && got.exchange === undefined ? previous : undefined;
+    if (previous !== undefined) previous.fresh = false;
+    const token = new Token(
+      got.header,
+      got.value,
+      got.times.refreshAt,
+      got.times.deadline,
+      now,
+      same,
+    );
+    this.token = token;
+    this.hadToken = true;
+    return token;
+  }
+
+  private succeeded(got: Obtained, background: boolean): void {
+    this.attempting = false;
+    const host = this.host;
+    if (host.isClosed()) return;
+    const now = host.clock.now();
+    const token = this.install(got, now);
+    this.backoff = NO_BACKOFF;
+    this.rejection = undefined;
+    const resolved = (w: Waiter) => (w.header ? token.header : token.value);
+    this.settleWaiters(undefined, resolved);
+    if (got.exchange !== undefined) {
+      this.lastExchangeAt = now;
+      host.emit({
+        type: 'exchange',
+        scope: this.scope,
+        durationMs: got.exchange.durationMs,
+        expiresAt: token.deadline,
+        lifetimeSeconds: got.exchange.lifetimeSeconds,
+        background,
+      });
+      host.emit({ type: 'refresh_scheduled', scope: this.scope, refreshAt: token.refreshAt });
+    }
+    this.schedule();
+  }
+
+  private failed(raw: unknown, startedAt: number): void {
+    this.attempting = false;
+    const host = this.host;
+    if (host.isClosed()) return;
+    if (raw instanceof Refused) {
+      this.settleWaiters(() => raw.error);
+      this.schedule();
+      return;
+    }
+    const error = toAuthError(raw, host.principal);
+    const now = host.clock.now();
+    this.lastError = error;
+    this.lastErrorAt = now;
+    this.lastExchangeAt = now;
+    const servable = this.servable(now);
+    let retryInMs: number | undefined;
+    if (RETRYABLE.has(error.code)) {
+      this.backoff = nextBackoff(this.backoff, now, error.retryAfterMs, host.refresh, host.random);
+      retryInMs = this.backoff.nextAttemptAt - now;
+    } else {
+      this.backoff = { ...this.backoff, failures: this.backoff.failures + 1, nextAttemptAt: 0 };
+      const token = this.token;
+      if (servable && token !== undefined) {
+        // Basic: keep the header and look at the source again at the next recheck point.
+        if (Number.isFinite(token.deadline)) this.gaveUp = token.generation;
+        else
+          this.install({ header: token.header, value: token.value, times: basicTimes(now) }, now);
+      }
+    }
+    const failed: WitboostAuthEvent = {
+      type: 'exchange_failed',
+      scope: this.scope,
+      durationMs: now - startedAt,
+      code: error.code,
+      background: servable,
+    };
+    if (error.status !== undefined) failed.status = error.status;
+    if (retryInMs !== undefined) failed.retryInMs = retryInMs;
+    host.emit(failed);
+    const next = this.backoff.nextAttemptAt;
+    const maxAttempts = host.refresh.maxAttempts;
+    this.settleWaiters((w) => {
+      w.attempts++;
+      const keep = retryInMs !== undefined && w.attempts < maxAttempts && next <= w.until;
+      return keep ? undefined : error;
+    });
+    this.schedule();
+  }
+
+  /** The error of a caller arriving (or timing out) between attempts. */
+  private failFast(now: number): WitboostAuthError {
+    const last = this.lastError;
+    const waitMs = Math.max(0, this.backoff.nextAttemptAt - now);
+    const said = last?.message.replace(/^\[@wb\/auth-core\] /, '') ?? 'no token yet';
+    return new WitboostAuthError(
+      last?.code ?? 'timeout',
+      `${said}; next attempt in ${Math.ceil(waitMs / 1000)}s`,
+      { status: last?.status, retryAfterMs: waitMs, principal: this.host.principal },
+    );
+  }
+
+  private expire(): void {
+    const token = this.token;
+    if (token === undefined) return;
+    token.fresh = false;
+    this.token = undefined;
+  }
+
+  private enqueue(now: number, header: boolean, signal: AbortSignal | undefined): Promise<string> {
+    const host = this.host;
+    if (signal?.aborted) return Promise.reject(abortedError(host.principal, signal.reason));
+    return new Promise<string>((resolve, reject) => {
+      const waiter: Waiter = {
+        since: now,
+        until: now + host.refresh.maxWaitMs,
+        header,
+        attempts: 0,
+        done: false,
+        resolve,
+        reject,
+        signal,
+        onAbort: undefined,
+      };
+      if (signal !== undefined) {
+        // The caller's signal detaches this caller only; the attempt goes on for the others.
+        waiter.onAbort = () => {
+          this.leave(waiter);
+          reject(abortedError(host.principal, signal.reason));
+          this.schedule();
+        };
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
+      if (this.waiters === undefined) this.waiters = [waiter];
+      else this.waiters.push(waiter);
+      this.waiting++;
+      host.emit({ type: 'caller_waiting', scope: this.scope, delta: 1 });
+      this.schedule();
+    });
+  }
+
+  private leave(waiter: Waiter): void {
+    if (waiter.done) return;
+    waiter.done = true;
+    this.waiting--;
+    if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+    this.host.emit({ type: 'caller_waiting', scope: this.scope, delta: -1 });
+  }
+
+  /**
+   * Settles waiters: `failWith(w)` an error rejects `w`, `undefined` keeps it waiting; without
+   * `failWith`, every waiter resolves with `resolved(w)`.
+   */
+  private settleWaiters(
+    failWith: ((w: Waiter) => unknown) | undefined,
+    resolved?: (w: Waiter) => string,
+  ): void {
+    const waiters = this.waiters;
+    if (waiters === undefined) return;
+    const kept: Waiter[] = [];
+    for (const waiter of waiters) {
+      if (waiter.done) continue;
+      const error = failWith?.(waiter);
+      if (failWith !== undefined && error === undefined) {
+        kept.push(waiter);
+        continue;
+      }
+      this.leave(waiter);
+      if (error === undefined && resolved !== undefined) waiter.resolve(resolved(waiter));
+      else waiter.reject(error);
+    }
+    this.waiters = kept.length > 0 ? kept : undefined;
+  }
+
+  /** Callers whose bound has passed get the last error, or `timeout` if none came yet. */
+  private expireWaiters(now: number): void {
+    this.settleWaiters((w) => {
+      if (now <= w.until) return undefined;
+      if (this.lastError !== undefined && this.lastErrorAt >= w.since) return this.failFast(now);
+      return new WitboostAuthError(
+        'timeout',
+        `no token within ${this.host.refresh.maxWaitMs} ms: the exchange is still running`,
+        { principal: this.host.principal },
+      );
+    });
+  }
+
+  /** Arms the one timer for the earliest thing this slot must do (rule 5). */
+  schedule(): void {
+    const clock = this.host.clock;
+    const now = clock.now();
+    let at = Number.POSITIVE_INFINITY;
+    const token = this.token;
+    if (token?.fresh) at = token.refreshAt;
+    if (!this.attempting && this.needsAttempt(now) && !this.host.isClosed()) {
+      at = Math.min(at, Math.max(this.backoff.nextAttemptAt, now));
+    }
+    // +1 ms: a bound that ends with the attempt's own timeout lets the attempt's error win.
+    const head = this.waiters?.find((w) => !w.done);
+    if (head !== undefined) at = Math.min(at, head.until + 1);
+    if (at !== this.timerAt) {
+      if (this.timer !== undefined) clock.clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerAt = at;
+      if (at === Number.POSITIVE_INFINITY) return;
+      this.timer = clock.setTimeout(() => this.wake(), at - now);
+    }
+    // A script awaiting a token must not exit under it; an idle one must not be kept alive.
+    if (this.waiting > 0) this.timer?.ref?.();
+    else this.timer?.unref?.();
+  }
+
+  private wake(): void {
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    const now = this.host.clock.now();
+    const token = this.token;
+    if (token?.fresh && now >= token.refreshAt) token.fresh = false;
+    this.expireWaiters(now);
+    if (this.mayAttempt(now) && this.needsAttempt(now)) this.attempt(now, this.servable(now));
+    else this.schedule();
+  }
+}

@@ -1,0 +1,393 @@
+import { basicAuthorization } from '../basic.js';
+import { closedError, WitboostAuthError } from '../errors.js';
+import { EXCHANGE_PATH, exchangeOnce } from '../exchange.js';
+import type { ResolvedConfig, ResolvedRefresh } from '../options.js';
+import { canonicalScope } from '../scope.js';
+import { readAccessToken } from '../sources/resolve-source.js';
+import type {
+  AccessTokenSource,
+  Principal,
+  WitboostAuthEvent,
+  WitboostAuthStatus,
+} from '../types.js';
+import type { Clock } from './clock.js';
+import {
+  basicTimes,
+  halvedDuration,
+  type Latency,
+  observeLatency,
+  REJECTIONS,
+  toAuthError,
+  tokenTimes,
+} from './retry-policy.js';
+import type { SharedCache, SharedChange, SharedTokenRecord, SlotKey } from './shared-cache-seam.js';
+import { type Obtained, Refused, Slot, type SlotHost, type Token } from './slot.js';
+
+/** What every identity of one `createWitboostAuth` shares: resolved once, never copied. */
+export interface EngineShared {
+  readonly config: ResolvedConfig;
+  readonly emit: (event: WitboostAuthEvent) => void;
+  readonly clock: Clock;
+  readonly random: () => number;
+  /** The shared token store, when `config.store` is set (section 6). */
+  readonly cache: SharedCache | undefined;
+}
+
+/**
+ * How many warm calls may trust the `fresh` flag before the clock is read again. Reading it on
+ * every call halves warm throughput on VMs with a slow clock source; every 32nd costs ~3%.
+ */
+const CLOCK_CHECK_INTERVAL = 32;
+
+/**
+ * The tokens of one identity (one access token source): a slot per scope (LRU-bounded), and how
+ * a slot obtains a token: read the source, exchange, halve a refused duration, remember a
+ * refused access token, re-read the source after a rejection.
+ */
+export class TokenEngine implements SlotHost {
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly refresh: ResolvedRefresh;
+  readonly defaultSlot: Slot;
+  /** Scoped slots, least recently used first (touched off the warm path only). */
+  readonly slots = new Map<string, Slot>();
+  private closed = false;
+  private closing: Promise<void> | undefined;
+  private clockCountdown = 0;
+  /**
+   * The JWT lifetime asked for. Witboost refuses (400) a duration beyond the access token's
+   * remaining life, so near the end of a PAT's life it is halved until the exchange succeeds,
+   * and kept: the access token's remaining life only shrinks.
+   */
+  private durationSeconds: number;
+  private lastAccessToken: string | undefined;
+  /** Set by a rejection or invalidate(): the next read bypasses the source's own cache. */
+  private reread = false;
+  private latency: Latency | undefined;
+  // Created with the first exchange: most caller identities never exchange before eviction.
+  private master: AbortController | undefined;
+  /** Store seam: each slot's subscription to changes other replicas make to its shared entry. */
+  private readonly watches = new Map<Slot, { key: SlotKey; stop: () => void }>();
+
+  constructor(
+    readonly shared: EngineShared,
+    readonly source: AccessTokenSource,
+    readonly principal: Principal,
+    keepWarm: boolean,
+  ) {
+    const { config } = shared;
+    this.clock = shared.clock;
+    this.random = shared.random;
+    this.refresh = config.refresh;
+    this.durationSeconds = config.durationSeconds;
+    this.defaultSlot = new Slot(this, undefined, keepWarm && config.mode === 'bearer');
+    if (this.defaultSlot.keepWarm) this.defaultSlot.attempt(this.clock.now(), false);
+  }
+
+  emit(event: WitboostAuthEvent): void {
+    this.shared.emit(event);
+  }
+
+  isClosed(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * Whether `token` may be handed out from the warm path. Trusts the timer-driven `fresh` flag,
+   * but reads the clock every {@link CLOCK_CHECK_INTERVAL} calls: a timer cannot fire while the
+   * event loop is busy (a long synchronous task, a microtask-only loop).
+   */
+  isFresh(token: Token): boolean {
+    if (!token.fresh) return false;
+    if (--this.clockCountdown > 0) return true;
+    this.clockCountdown = CLOCK_CHECK_INTERVAL;
+    if (this.clock.now() < token.refreshAt) return true;
+    token.fresh = false; // the timer is late: the loop was busy
+    return false;
+  }
+
+  /** The slot of a valid `scope`, created on first use, evicting the least recently used. */
+  slotFor(scope: string | undefined): Slot {
+    if (scope === undefined || this.shared.config.mode === 'basic') return this.defaultSlot;
+    const key = this.slots.has(scope) ? scope : canonicalScope(scope);
+    let slot = this.slots.get(key);
+    if (slot !== undefined) this.slots.delete(key);
+    else {
+      slot = new Slot(this, key, false);
+      if (this.slots.size >= this.shared.config.maxScopes) this.evictOne();
+    }
+    this.slots.set(key, slot);
+    return slot;
+  }
+
+  private evictOne(): void {
+    for (const [key, slot] of this.slots) {
+      if (slot.attempting || slot.waiting > 0) continue;
+      this.unwatch(slot);
+      slot.dispose();
+      this.slots.delete(key);
+      return;
+    }
+  }
+
+  /** A 401 was seen with `header`: drop it where it is still current; re-read the source next. */
+  invalidate(header: string): void {
+    if (typeof header !== 'string' || this.closed) return;
+    for (const slot of [this.defaultSlot, ...this.slots.values()]) {
+      const token = slot.token;
+      if (token === undefined || !slot.drop(header)) continue;
+      this.reread = true;
+      if (this.lastAccessToken !== undefined) {
+        this.shared.cache?.drop(this.keyOf(slot, this.lastAccessToken), token.value);
+      }
+      this.emit({ type: 'invalidated', scope: slot.scope });
+      return;
+    }
+  }
+
+  status(): WitboostAuthStatus {
+    const now = this.clock.now();
+    const scopes = [this.defaultSlot, ...this.slots.values()].map((slot) => slot.status(now));
+    return { closed: this.closed, mode: this.shared.config.mode, scopes };
+  }
+
+  close(): Promise<void> {
+    if (this.closing !== undefined) return this.closing;
+    this.closed = true;
+    this.master?.abort();
+    for (const slot of this.watches.keys()) this.unwatch(slot);
+    this.defaultSlot.dispose();
+    for (const slot of this.slots.values()) slot.dispose();
+    const source = this.source;
+    this.closing = (async () => {
+      try {
+        await source.close?.();
+      } catch {
+        // Closing must succeed even when a source fails to release a watcher.
+      }
+    })();
+    return this.closing;
+  }
+
+  async obtain(slot: Slot, background: boolean): Promise<Obtained> {
+    const fresh = this.reread;
+    this.reread = false;
+    const accessToken = await this.readSource(fresh);
+    if (this.closed) throw closedError(this.principal);
+    if (this.lastAccessToken !== undefined && this.lastAccessToken !== accessToken) {
+      this.emit({ type: 'token_source_changed', source: this.source.description });
+      this.durationSeconds = this.shared.config.durationSeconds; // a new token, a new lifetime
+    }
+    this.lastAccessToken = accessToken;
+    // Same token, same answer: do not hammer Witboost with a token it just refused.
+    const refused = slot.rejection;
+    if (refused?.accessToken === accessToken && this.clock.now() < refused.until) {
+      throw new Refused(refused.error);
+    }
+    if (this.shared.config.mode === 'basic') {
+      const header = basicAuthorization(accessToken);
+      return { header, value: header, times: basicTimes(this.clock.now()) };
+    }
+    const cache = this.shared.cache;
+    if (cache === undefined) return this.exchange(slot, accessToken, background);
+    // Store seam: a miss or a refresh asks the shared store first (never the warm path).
+    let own: Obtained | undefined;
+    const key = this.keyOf(slot, accessToken);
+    const { record } = await cache.acquire(
+      key,
+      async () => {
+        own = await this.exchange(slot, accessToken, background);
+        return { jwt: own.value, refreshAt: own.times.refreshAt, deadlineAt: own.times.deadline };
+      },
+      { refresh: background, signal: this.masterSignal(), principal: this.principal },
+    );
+    if (!this.closed) this.watch(cache, slot, key);
+    if (own !== undefined && own.value === record.jwt) return own;
+    const times = { refreshAt: record.refreshAt, deadline: record.deadlineAt };
+    return { header: `Bearer ${record.jwt}`, value: record.jwt, times };
+  }
+
+  /** Follows the slot's shared entry (one subscription per slot and key). */
+  private watch(cache: SharedCache, slot: Slot, key: SlotKey): void {
+    const current = this.watches.get(slot);
+    if (
+      current?.key.accessToken === key.accessToken &&
+      current.key.durationSeconds === key.durationSeconds
+    )
+      return;
+    current?.stop();
+    const stop = cache.watch(key, (change, record) => this.onSharedChange(slot, change, record));
+    this.watches.set(slot, { key, stop });
+  }
+
+  private unwatch(slot: Slot): void {
+    this.watches.get(slot)?.stop();
+    this.watches.delete(slot);
+  }
+
+  /**
+   * Another replica replaced the shared JWT: install the newer one it wrote (no attempt, so a
+   * notification never causes an exchange). It removed it (a 401 there): drop ours.
+   */
+  private onSharedChange(slot: Slot, change: SharedChange, record?: SharedTokenRecord): void {
+    const token = slot.token;
+    if (token === undefined || this.closed) return;
+    if (change === 'removed') {
+      if (!slot.drop(token.header)) return;
+      this.reread = true; // as after our own 401: a rotated secret is used at once
+      this.emit({ type: 'invalidated', scope: slot.scope });
+      return;
+    }
+    if (record === undefined || slot.attempting || record.deadlineAt <= token.deadline) return;
+    const times = { refreshAt: record.refreshAt, deadline: record.deadlineAt };
+    slot.install({ header: `Bearer ${record.jwt}`, value: record.jwt, times }, this.clock.now());
+    slot.schedule();
+  }
+
+  private keyOf(slot: Slot, accessToken: string): SlotKey {
+    const { baseUrl } = this.shared.config;
+    return { accessToken, baseUrl, scope: slot.scope, durationSeconds: this.durationSeconds };
+  }
+
+  private masterSignal(): AbortSignal {
+    this.master ??= new AbortController();
+    return this.master.signal;
+  }
+
+  /** The access token, bounded by the exchange timeout: a source that never answers fails. */
+  private readSource(fresh: boolean): Promise<string> {
+    const { clock, refresh, source } = this;
+    return new Promise((resolve, reject) => {
+      const timer = clock.setTimeout(() => {
+        reject(
+          new WitboostAuthError(
+            'token_source_failed',
+            `the access token source (${source.description}) did not answer within ${refresh.exchangeTimeoutMs} ms`,
+            { principal: this.principal },
+          ),
+        );
+      }, refresh.exchangeTimeoutMs);
+      timer.unref?.();
+      readAccessToken(source, this.principal, fresh).then(
+        (token) => {
+          clock.clearTimeout(timer);
+          resolve(token);
+        },
+        (error: unknown) => {
+          clock.clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** Exchanges until a usable JWT arrives, halving a refused duration, one retry if too short. */
+  private async exchange(slot: Slot, accessToken: string, background: boolean): Promise<Obtained> {
+    const { clock, refresh } = this;
+    const { config } = this.shared;
+    let tooShort = 0;
+    for (;;) {
+      const startedAt = clock.now();
+      let result: Awaited<ReturnType<typeof exchangeOnce>>;
+      try {
+        result = await exchangeOnce({
+          endpoint: config.baseUrl + EXCHANGE_PATH,
+          accessToken,
+          durationSeconds: this.durationSeconds,
+          scope: slot.scope,
+          fetch: config.fetch,
+          signal: this.masterSignal(),
+          timeoutMs: refresh.exchangeTimeoutMs,
+          principal: this.principal,
+          tokenLabel: this.source.description,
+          clock,
+          onClockWarning: (skewMs) =>
+            this.emit({
+              type: 'clock_warning',
+              scope: slot.scope,
+              reason: 'exp_before_date',
+              skewMs,
+            }),
+        });
+      } catch (raw) {
+        if (this.closed) throw closedError(this.principal);
+        const error = toAuthError(raw, this.principal);
+        const halved = halvedDuration(error, this.durationSeconds);
+        if (halved !== undefined) {
+          this.durationSeconds = halved;
+          this.failedOnTheWay(slot, error, startedAt, background);
+          continue;
+        }
+        if (REJECTIONS.has(error.code)) {
+          if (refresh.rejectionCooldownMs > 0) {
+            const until = clock.now() + refresh.rejectionCooldownMs;
+            slot.rejection = { accessToken, until, error };
+          }
+          this.reread = true;
+        }
+        throw error;
+      }
+      if (this.closed) throw closedError(this.principal);
+      const arrivedAt = clock.now();
+      this.latency = observeLatency(this.latency, arrivedAt - startedAt);
+      const lifetimeMs = result.lifetimeSeconds * 1000;
+      const times = tokenTimes(
+        result.sentAt,
+        arrivedAt,
+        lifetimeMs,
+        this.latency,
+        refresh,
+        this.random,
+      );
+      if (times !== undefined) {
+        const exchange = {
+          durationMs: arrivedAt - startedAt,
+          lifetimeSeconds: result.lifetimeSeconds,
+        };
+        return { header: `Bearer ${result.jwt}`, value: result.jwt, times, exchange };
+      }
+      // Expired (minus the margin) before it arrived: handing it out would earn a 401. One slow
+      // round trip may be bad luck; two mean the lifetime is too short for this link.
+      const error = tooShortError(result.lifetimeSeconds, arrivedAt - startedAt, this.principal);
+      if (tooShort++ > 0) {
+        // Said once: callers within the cooldown get this error without another exchange.
+        const until = arrivedAt + refresh.rejectionCooldownMs;
+        slot.rejection = { accessToken, until, error };
+        throw error;
+      }
+      this.failedOnTheWay(slot, error, startedAt, background);
+    }
+  }
+
+  /** The event of a failure the same attempt recovers from at once (no backoff). */
+  private failedOnTheWay(
+    slot: Slot,
+    error: WitboostAuthError,
+    startedAt: number,
+    background: boolean,
+  ): void {
+    const failed: WitboostAuthEvent = {
+      type: 'exchange_failed',
+      scope: slot.scope,
+      durationMs: this.clock.now() - startedAt,
+      code: error.code,
+      background,
+      retryInMs: 0,
+    };
+    if (error.status !== undefined) failed.status = error.status;
+    this.emit(failed);
+  }
+}
+
+/** The error for a JWT that was no longer usable when it arrived, twice in a row. */
+function tooShortError(
+  lifetimeSeconds: number,
+  roundTripMs: number,
+  principal: Principal,
+): WitboostAuthError {
+  return new WitboostAuthError(
+    'invalid_exchange_response',
+    `JWT lifetime shorter than the exchange round trip: a ${lifetimeSeconds}s token took ${roundTripMs} ms to arrive and was no longer usable (raise durationSeconds or lower refresh.expiryMarginMs)`,
+    { principal },
+  );
+}
