@@ -35,6 +35,18 @@ const METRICS: ReadonlyArray<{ name: string; run: (ctx: BenchContext) => Promise
       ],
     },
     {
+      name: 'heap_growth_per_10k_exchanges_mb',
+      run: async (ctx) => [
+        await (await import('./metrics/exchange-heap.js')).exchangeHeapMetric(ctx),
+      ],
+    },
+    {
+      name: 'identity_memory_bytes',
+      run: async (ctx) => [
+        await (await import('./metrics/identity-memory.js')).identityMemoryMetric(ctx),
+      ],
+    },
+    {
       name: 'axios_overhead_vs_static',
       run: async (ctx) => [
         await (await import('./metrics/axios-overhead.js')).axiosOverheadMetric(ctx),

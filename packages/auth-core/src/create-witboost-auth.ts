@@ -93,9 +93,6 @@ function assemble(
   let lastUrl: string | undefined;
   let lastDecision: UrlDecision | undefined;
 
-  const badUrl = () =>
-    new WitboostAuthError('invalid_options', 'url must be a string or a URL', { principal });
-
   function authorizationFor(
     url: string | URL,
     options?: { signal?: AbortSignal },
@@ -106,7 +103,7 @@ function assemble(
       if (decision !== undefined && !engine.isClosed()) {
         if (!decision.allowed) return NO_AUTHORIZATION;
         const slot =
-          decision.scope === undefined ? engine.defaultSlot : engine.slots.get(decision.scope);
+          decision.scope === undefined ? engine.defaultSlot : engine.slots?.get(decision.scope);
         const token = slot?.token;
         if (token !== undefined && engine.isFresh(token)) {
           lastUrl = url;
@@ -116,7 +113,7 @@ function assemble(
       }
     }
     if (engine.isClosed()) return Promise.reject(closedError(principal));
-    if (typeof url !== 'string' && !(url instanceof URL)) return Promise.reject(badUrl());
+    if (typeof url !== 'string' && !(url instanceof URL)) return Promise.reject(badUrl(principal));
     const { allowed, scope } = router.lookup(url);
     if (!allowed) return NO_AUTHORIZATION;
     return engine.slotFor(scope).take(true, options?.signal);
@@ -124,7 +121,7 @@ function assemble(
 
   function getToken(options?: GetTokenOptions): Promise<string> {
     const scope = options?.scope;
-    const slot = scope === undefined ? engine.defaultSlot : engine.slots.get(scope);
+    const slot = scope === undefined ? engine.defaultSlot : engine.slots?.get(scope);
     const token = slot?.token;
     if (token !== undefined && engine.isFresh(token) && config.mode === 'bearer') {
       return token.valuePromise;
@@ -153,7 +150,7 @@ function assemble(
 
   function decide(url: unknown): UrlDecision {
     if (engine.isClosed()) throw closedError(principal);
-    if (typeof url !== 'string' && !(url instanceof URL)) throw badUrl();
+    if (typeof url !== 'string' && !(url instanceof URL)) throw badUrl(principal);
     return router.lookup(url);
   }
 
@@ -172,6 +169,9 @@ function assemble(
 
   const invalidate = (authorization: string) => engine.invalidate(authorization);
   const close = () => engine.close();
+  // Built on first use: most caller identities of a pool never call fetch. (A getter instead
+  // would turn this object into a dictionary: +800 bytes per identity.)
+  let authFetch: WitboostAuth['fetch'] | undefined;
 
   return {
     baseUrl: config.baseUrl,
@@ -182,17 +182,24 @@ function assemble(
     scopeFor: (url) => decide(url).scope,
     getToken,
     invalidate,
-    fetch: createAuthFetch({
-      baseUrl: config.baseUrl,
-      authorizationFor: (url, signal) =>
-        authorizationFor(url, signal === undefined ? undefined : { signal }),
-      invalidate,
-      fetch: config.fetch,
-      emit: shared.emit,
-    }),
+    fetch(input, init) {
+      authFetch ??= createAuthFetch({
+        baseUrl: config.baseUrl,
+        authorizationFor: (url, signal) =>
+          authorizationFor(url, signal === undefined ? undefined : { signal }),
+        invalidate,
+        fetch: config.fetch,
+        emit: shared.emit,
+      });
+      return authFetch(input, init);
+    },
     withAccessToken,
     status: () => engine.status(),
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+function badUrl(principal: Principal): WitboostAuthError {
+  return new WitboostAuthError('invalid_options', 'url must be a string or a URL', { principal });
 }

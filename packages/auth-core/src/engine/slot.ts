@@ -6,7 +6,7 @@ import type {
   WitboostScopeState,
   WitboostScopeStatus,
 } from '../types.js';
-import type { Clock, TimerHandle } from './clock.js';
+import { type Clock, type TimerHandle, wakeDelay } from './clock.js';
 import {
   type Backoff,
   basicTimes,
@@ -60,7 +60,7 @@ export class Refused {
 
 let generations = 0;
 
-/** A token ready to hand out, with the promises the warm path returns as they are. */
+/** A token ready to hand out, with the promise the warm path returns as it is. */
 export class Token {
   /**
    * True until the refresh point. Flipped by the slot's timer rather than read from the clock:
@@ -68,12 +68,14 @@ export class Token {
    */
   fresh: boolean;
   readonly headerPromise: Promise<string>;
-  readonly valuePromise: Promise<string>;
   readonly generation = ++generations;
+  #valuePromise: Promise<string> | undefined;
 
   constructor(
+    /** `Bearer <jwt>`, or the Basic header; the JWT is read from it, so it is held once. */
     readonly header: string,
-    readonly value: string,
+    /** Where the raw value starts in `header`: 7 for `Bearer `, 0 for Basic. */
+    private readonly valueStart: number,
     readonly refreshAt: number,
     readonly deadline: number,
     now: number,
@@ -82,7 +84,17 @@ export class Token {
     this.fresh = now < refreshAt;
     // A Basic recheck that found the same access token keeps the very promises callers hold.
     this.headerPromise = same?.headerPromise ?? Promise.resolve(header);
-    this.valuePromise = same?.valuePromise ?? Promise.resolve(value);
+    this.#valuePromise = same === undefined ? undefined : same.#valuePromise;
+  }
+
+  get value(): string {
+    return this.valueStart === 0 ? this.header : this.header.slice(this.valueStart);
+  }
+
+  /** Built on first use: most caller identities only ever ask for the header. */
+  get valuePromise(): Promise<string> {
+    this.#valuePromise ??= Promise.resolve(this.value);
+    return this.#valuePromise;
   }
 }
 
@@ -111,6 +123,8 @@ export class Slot {
   lastExchangeAt = 0;
   hadToken = false;
   waiting = 0;
+  /** Aborts the attempt under way (set by the engine for its duration). */
+  controller: AbortController | undefined = undefined;
   private waiters: Waiter[] | undefined = undefined;
   private timer: TimerHandle | undefined = undefined;
   private timerAt = Number.POSITIVE_INFINITY;
@@ -218,14 +232,9 @@ export class Slot {
     const same =
       previous?.header === got.header && got.exchange === undefined ? previous : undefined;
     if (previous !== undefined) previous.fresh = false;
-    const token = new Token(
-      got.header,
-      got.value,
-      got.times.refreshAt,
-      got.times.deadline,
-      now,
-      same,
-    );
+    const start = got.header.length - got.value.length;
+    const { refreshAt, deadline } = got.times;
+    const token = new Token(got.header, start, refreshAt, deadline, now, same);
     this.token = token;
     this.hadToken = true;
     return token;
@@ -420,7 +429,7 @@ export class Slot {
       this.timer = undefined;
       this.timerAt = at;
       if (at === Number.POSITIVE_INFINITY) return;
-      this.timer = clock.setTimeout(() => this.wake(), at - now);
+      this.timer = clock.setTimeout(() => this.wake(), wakeDelay(at - now));
     }
     // A script awaiting a token must not exit under it; an idle one must not be kept alive.
     if (this.waiting > 0) this.timer?.ref?.();

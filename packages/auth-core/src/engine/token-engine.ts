@@ -49,8 +49,8 @@ export class TokenEngine implements SlotHost {
   readonly random: () => number;
   readonly refresh: ResolvedRefresh;
   readonly defaultSlot: Slot;
-  /** Scoped slots, least recently used first (touched off the warm path only). */
-  readonly slots = new Map<string, Slot>();
+  /** Scoped slots, least recently used first (touched off the warm path only); made on first use. */
+  slots: Map<string, Slot> | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
   private clockCountdown = 0;
@@ -64,8 +64,6 @@ export class TokenEngine implements SlotHost {
   /** Set by a rejection or invalidate(): the next read bypasses the source's own cache. */
   private reread = false;
   private latency: Latency | undefined;
-  // Created with the first exchange: most caller identities never exchange before eviction.
-  private master: AbortController | undefined;
   /** Store seam: each slot's subscription to changes other replicas make to its shared entry. */
   private readonly watches = new Map<Slot, { key: SlotKey; stop: () => void }>();
 
@@ -109,31 +107,29 @@ export class TokenEngine implements SlotHost {
   /** The slot of a valid `scope`, created on first use, evicting the least recently used. */
   slotFor(scope: string | undefined): Slot {
     if (scope === undefined || this.shared.config.mode === 'basic') return this.defaultSlot;
-    const key = this.slots.has(scope) ? scope : canonicalScope(scope);
-    let slot = this.slots.get(key);
-    if (slot !== undefined) this.slots.delete(key);
+    this.slots ??= new Map();
+    const slots = this.slots;
+    const key = slots.has(scope) ? scope : canonicalScope(scope);
+    let slot = slots.get(key);
+    if (slot !== undefined) slots.delete(key);
     else {
       slot = new Slot(this, key, false);
-      if (this.slots.size >= this.shared.config.maxScopes) this.evictOne();
+      if (slots.size >= this.shared.config.maxScopes) this.unwatch(evictOne(slots));
     }
-    this.slots.set(key, slot);
+    slots.set(key, slot);
     return slot;
   }
 
-  private evictOne(): void {
-    for (const [key, slot] of this.slots) {
-      if (slot.attempting || slot.waiting > 0) continue;
-      this.unwatch(slot);
-      slot.dispose();
-      this.slots.delete(key);
-      return;
-    }
+  private all(): Slot[] {
+    return this.slots === undefined
+      ? [this.defaultSlot]
+      : [this.defaultSlot, ...this.slots.values()];
   }
 
   /** A 401 was seen with `header`: drop it where it is still current; re-read the source next. */
   invalidate(header: string): void {
     if (typeof header !== 'string' || this.closed) return;
-    for (const slot of [this.defaultSlot, ...this.slots.values()]) {
+    for (const slot of this.all()) {
       const token = slot.token;
       if (token === undefined || !slot.drop(header)) continue;
       this.reread = true;
@@ -147,17 +143,18 @@ export class TokenEngine implements SlotHost {
 
   status(): WitboostAuthStatus {
     const now = this.clock.now();
-    const scopes = [this.defaultSlot, ...this.slots.values()].map((slot) => slot.status(now));
+    const scopes = this.all().map((slot) => slot.status(now));
     return { closed: this.closed, mode: this.shared.config.mode, scopes };
   }
 
   close(): Promise<void> {
     if (this.closing !== undefined) return this.closing;
     this.closed = true;
-    this.master?.abort();
     for (const slot of this.watches.keys()) this.unwatch(slot);
-    this.defaultSlot.dispose();
-    for (const slot of this.slots.values()) slot.dispose();
+    for (const slot of this.all()) {
+      slot.controller?.abort();
+      slot.dispose();
+    }
     const source = this.source;
     this.closing = (async () => {
       try {
@@ -170,6 +167,21 @@ export class TokenEngine implements SlotHost {
   }
 
   async obtain(slot: Slot, background: boolean): Promise<Obtained> {
+    // One per attempt, so close() can abort it and nothing stays behind after it.
+    const controller = new AbortController();
+    slot.controller = controller;
+    try {
+      return await this.obtainWith(slot, background, controller.signal);
+    } finally {
+      slot.controller = undefined;
+    }
+  }
+
+  private async obtainWith(
+    slot: Slot,
+    background: boolean,
+    signal: AbortSignal,
+  ): Promise<Obtained> {
     const fresh = this.reread;
     this.reread = false;
     const accessToken = await this.readSource(fresh);
@@ -189,17 +201,17 @@ export class TokenEngine implements SlotHost {
       return { header, value: header, times: basicTimes(this.clock.now()) };
     }
     const cache = this.shared.cache;
-    if (cache === undefined) return this.exchange(slot, accessToken, background);
+    if (cache === undefined) return this.exchange(slot, accessToken, background, signal);
     // Store seam: a miss or a refresh asks the shared store first (never the warm path).
     let own: Obtained | undefined;
     const key = this.keyOf(slot, accessToken);
     const { record } = await cache.acquire(
       key,
       async () => {
-        own = await this.exchange(slot, accessToken, background);
+        own = await this.exchange(slot, accessToken, background, signal);
         return { jwt: own.value, refreshAt: own.times.refreshAt, deadlineAt: own.times.deadline };
       },
-      { refresh: background, signal: this.masterSignal(), principal: this.principal },
+      { refresh: background, signal, principal: this.principal },
     );
     if (!this.closed) this.watch(cache, slot, key);
     if (own !== undefined && own.value === record.jwt) return own;
@@ -209,18 +221,20 @@ export class TokenEngine implements SlotHost {
 
   /** Follows the slot's shared entry (one subscription per slot and key). */
   private watch(cache: SharedCache, slot: Slot, key: SlotKey): void {
-    const current = this.watches.get(slot);
+    const current = this.watches.get(slot)?.key;
     if (
-      current?.key.accessToken === key.accessToken &&
-      current.key.durationSeconds === key.durationSeconds
-    )
+      current?.accessToken === key.accessToken &&
+      current.durationSeconds === key.durationSeconds
+    ) {
       return;
-    current?.stop();
+    }
+    this.unwatch(slot);
     const stop = cache.watch(key, (change, record) => this.onSharedChange(slot, change, record));
     this.watches.set(slot, { key, stop });
   }
 
-  private unwatch(slot: Slot): void {
+  private unwatch(slot: Slot | undefined): void {
+    if (slot === undefined) return;
     this.watches.get(slot)?.stop();
     this.watches.delete(slot);
   }
@@ -247,11 +261,6 @@ export class TokenEngine implements SlotHost {
   private keyOf(slot: Slot, accessToken: string): SlotKey {
     const { baseUrl } = this.shared.config;
     return { accessToken, baseUrl, scope: slot.scope, durationSeconds: this.durationSeconds };
-  }
-
-  private masterSignal(): AbortSignal {
-    this.master ??= new AbortController();
-    return this.master.signal;
   }
 
   /** The access token, bounded by the exchange timeout: a source that never answers fails. */
@@ -282,7 +291,12 @@ export class TokenEngine implements SlotHost {
   }
 
   /** Exchanges until a usable JWT arrives, halving a refused duration, one retry if too short. */
-  private async exchange(slot: Slot, accessToken: string, background: boolean): Promise<Obtained> {
+  private async exchange(
+    slot: Slot,
+    accessToken: string,
+    background: boolean,
+    signal: AbortSignal,
+  ): Promise<Obtained> {
     const { clock, refresh } = this;
     const { config } = this.shared;
     let tooShort = 0;
@@ -296,7 +310,7 @@ export class TokenEngine implements SlotHost {
           durationSeconds: this.durationSeconds,
           scope: slot.scope,
           fetch: config.fetch,
-          signal: this.masterSignal(),
+          signal,
           timeoutMs: refresh.exchangeTimeoutMs,
           principal: this.principal,
           tokenLabel: this.source.description,
@@ -377,6 +391,17 @@ export class TokenEngine implements SlotHost {
     if (error.status !== undefined) failed.status = error.status;
     this.emit(failed);
   }
+}
+
+/** Drops the least recently used slot that nobody waits on; returns it. */
+function evictOne(slots: Map<string, Slot>): Slot | undefined {
+  for (const [key, slot] of slots) {
+    if (slot.attempting || slot.waiting > 0) continue;
+    slot.dispose();
+    slots.delete(key);
+    return slot;
+  }
+  return undefined;
 }
 
 /** The error for a JWT that was no longer usable when it arrived, twice in a row. */

@@ -112,13 +112,33 @@ function constantSource(value: string, principal: Principal): AccessTokenSource 
       { principal },
     );
   }
-  const label = `[AccessTokenSource constant ${redactToken(token)}]`;
-  const source: AccessTokenSource & { toJSON(): object } = {
-    description: 'accessToken option',
-    getAccessToken: () => Promise.resolve(token),
-    toJSON: () => ({ description: 'accessToken option', accessToken: redactToken(token) }),
-  };
-  // The token lives in a closure, but a logged source must still say so rather than look empty.
-  Object.defineProperty(source, Symbol.for('nodejs.util.inspect.custom'), { value: () => label });
-  return source;
+  return new ConstantSource(token);
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * The `accessToken` option as a source. A class with the token in a private field: nothing
+ * enumerable or inspectable holds it, and a caller identity pays for one small object, not
+ * three closures. Logged, it says what it is rather than looking empty.
+ */
+class ConstantSource implements AccessTokenSource {
+  readonly description = 'accessToken option';
+  readonly #token: string;
+
+  constructor(token: string) {
+    this.#token = token;
+  }
+
+  getAccessToken(): Promise<string> {
+    return Promise.resolve(this.#token);
+  }
+
+  toJSON(): object {
+    return { description: this.description, accessToken: redactToken(this.#token) };
+  }
+
+  [INSPECT](): string {
+    return `[AccessTokenSource constant ${redactToken(this.#token)}]`;
+  }
 }
