@@ -30,6 +30,7 @@ export type { FromFileOptions } from './sources/from-file.js';
 export { fromFile } from './sources/from-file.js';
 export type { FromFunctionOptions } from './sources/from-function.js';
 export { fromFunction } from './sources/from-function.js';
+export type { TokenStore, TokenStoreCallOptions } from './store/token-store.js';
 export type {
   TelemetryAttributes,
   TelemetryMeterProvider,
