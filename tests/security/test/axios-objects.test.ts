@@ -32,12 +32,6 @@ async function setUp(mode: AuthMode): Promise<{ auth: WitboostAuth; secrets: str
   return { auth, secrets };
 }
 
-/**
- * Fails on this branch: the fix (issue 12, item 4) belongs to the `@wb/auth-axios` rework.
- * PENDING: flip each `pendingAxiosFix` to `it` once it lands.
- */
-const pendingAxiosFix = it.fails;
-
 /** An axios that is not the one `@wb/auth-axios` imports: its CommonJS build, a second module instance. */
 const otherAxios = createRequire(import.meta.url)('axios') as AxiosStatic;
 
@@ -46,7 +40,7 @@ describe.each(['bearer', 'basic'] as const)('axios objects in %s mode', (mode) =
     'a streamed response (%s adapter) prints no credential',
     streamedResponse,
   );
-  pendingAxiosFix.each(['http'] as const)(
+  it.each(['http'] as const)(
     'a streamed response (%s adapter) prints no credential',
     streamedResponse,
   );
@@ -61,7 +55,7 @@ describe.each(['bearer', 'basic'] as const)('axios objects in %s mode', (mode) =
     (response.data as { destroy?: () => void; cancel?: () => void }).destroy?.();
   }
 
-  pendingAxiosFix.each(['http', 'fetch'] as const)(
+  it.each(['http', 'fetch'] as const)(
     'the error of a streamed request (%s adapter) prints no credential',
     async (adapter) => {
       const { auth, secrets } = await setUp(mode);
@@ -74,7 +68,7 @@ describe.each(['bearer', 'basic'] as const)('axios objects in %s mode', (mode) =
     },
   );
 
-  pendingAxiosFix.each(['http', 'fetch'] as const)(
+  it.each(['http', 'fetch'] as const)(
     'an AxiosError (%s adapter) under inspect with showHidden prints no credential',
     async (adapter) => {
       const { auth, secrets } = await setUp(mode);
@@ -85,16 +79,13 @@ describe.each(['bearer', 'basic'] as const)('axios objects in %s mode', (mode) =
     },
   );
 
-  pendingAxiosFix(
-    'an instance of another copy of axios keeps no credential in its responses or errors',
-    async () => {
-      const { auth, secrets } = await setUp(mode);
-      const instance = otherAxios.create({ baseURL: wb.url });
-      attachWitboostAuth(instance as never, auth);
-      const response = await instance.get('/api/catalog/entities');
-      expect(response.status).toBe(200);
-      const error = await thrown(() => instance.get('/api/no-such-endpoint'));
-      expectNoLeak([response, response.config.headers, error], secrets);
-    },
-  );
+  it('an instance of another copy of axios keeps no credential in its responses or errors', async () => {
+    const { auth, secrets } = await setUp(mode);
+    const instance = otherAxios.create({ baseURL: wb.url });
+    attachWitboostAuth(instance as never, auth);
+    const response = await instance.get('/api/catalog/entities');
+    expect(response.status).toBe(200);
+    const error = await thrown(() => instance.get('/api/no-such-endpoint'));
+    expectNoLeak([response, response.config.headers, error], secrets);
+  });
 });
