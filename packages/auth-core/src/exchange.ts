@@ -81,7 +81,7 @@ export const MAX_EXCHANGE_BODY_BYTES = 64 * 1024;
  * Exchanges an access token for a JWT once: no cache, no retry. `createWitboostAuth` is what an
  * application normally wants; this is the building block for scripts and tests.
  *
- * @param options Where and what to exchange.
+ * @param given Where and what to exchange.
  * @returns The JWT with its decoded claims and local expiry.
  * @throws {WitboostAuthError} `exchange_bad_request` (400), `access_token_rejected` (401/403),
  * `rate_limited` (429, with `retryAfterMs`), `server_error`, `network_error`, `timeout`,

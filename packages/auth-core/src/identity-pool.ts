@@ -37,7 +37,7 @@ interface Entry {
  *
  * @param auth - The service identity; used for `contextFor(undefined)` and to derive callers.
  *   The pool never closes it.
- * @param options - See {@link IdentityPoolOptions}.
+ * @param given - See {@link IdentityPoolOptions}.
  * @returns The pool.
  * @throws WitboostAuthError `invalid_options` for a bad `auth` or option.
  *

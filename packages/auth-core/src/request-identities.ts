@@ -136,7 +136,7 @@ const MIDDLEWARE_KEYS = new Set([
  * identities and calls `identity(req)` for each request. An adapter only stores
  * `contextFor(req)` where its framework keeps per-request state.
  *
- * @param options - `{ auth }` or the options of `createWitboostAuth`, plus on-behalf-of settings
+ * @param given - `{ auth }` or the options of `createWitboostAuth`, plus on-behalf-of settings
  * @param adapter - the adapter's name (and its factory's and request's), for error messages
  * @returns `{ contextFor, identities, close }`
  * @throws `WitboostAuthError` with code `invalid_options` for any bad option; messages start
