@@ -172,11 +172,7 @@ export function resolveOptions(given: WitboostAuthOptions): ResolvedConfig {
     onEvent: options.onEvent,
     principal,
     maxScopes,
-    // Own properties only: a polluted Object.prototype must not plant a provider.
-    telemetry: resolveTelemetry(
-      Object.hasOwn(options, 'tracerProvider') ? options.tracerProvider : undefined,
-      Object.hasOwn(options, 'meterProvider') ? options.meterProvider : undefined,
-    ),
+    telemetry: resolveTelemetry(options.tracerProvider, options.meterProvider),
     store: resolveStore(options),
   };
 }

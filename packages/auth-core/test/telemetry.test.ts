@@ -7,6 +7,7 @@ import {
 } from '@wb/auth-core';
 import { startWitboostMock, type WitboostMock } from '@wb/witboost-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { memoryTokenStore } from './memory-token-store.js';
 import { createOtelSdk, everyAttribute, type OtelSdk } from './support/otel-sdk.js';
 
 const SUBJECT = 'user:alice.nobody@example.com';
@@ -74,12 +75,22 @@ async function expectNoSecretExported(jwts: readonly string[]): Promise<void> {
 describe('OpenTelemetry spans and metrics against the emulator', () => {
   it('a refresh: one span per exchange, none for the cache hits in between', async () => {
     const a = create({ durationSeconds: 10, refresh: { refreshAtRatio: 0.1, jitterRatio: 0 } });
+    const lookups = (result: string) =>
+      sdk.total('witboost.auth.cache.lookups', {
+        'witboost.auth.cache.level': 'l1',
+        'witboost.auth.cache.result': result,
+      });
     const first = await a.getToken();
+    expect(await lookups('miss')).toBe(1);
+    await a.authorizationFor('/api/catalog/entities'); // the URL is routed once
+    const hits = await lookups('hit');
     for (let i = 0; i < 1_000; i++) await a.authorizationFor('/api/catalog/entities');
     expect(exchangeSpans()).toHaveLength(1);
+    expect(await lookups('hit')).toBe(hits); // the warm path records nothing
 
     await sleep(1_100); // past the refresh point (a tenth of the 10 s life)
     expect(await a.getToken()).toBe(first); // served while the refresh runs
+    expect(await lookups('hit')).toBe(hits + 1); // off the warm path: it starts the refresh
     await until('the background exchange', () => exchangeSpans().length === 2);
     const second = await a.getToken();
     expect(second).not.toBe(first);
@@ -107,15 +118,7 @@ describe('OpenTelemetry spans and metrics against the emulator', () => {
       ),
     ).toBe(2);
     expect(wb.stats.exchanges.total).toBe(2);
-    // Lookups off the warm path only: the cold miss and the call past the refresh point; the
-    // 1,000 catalog calls took the warm path (the URL router needs no first call to learn a URL).
-    const lookups = (result: string) =>
-      sdk.total('witboost.auth.cache.lookups', {
-        'witboost.auth.cache.level': 'l1',
-        'witboost.auth.cache.result': result,
-      });
     expect(await lookups('miss')).toBe(1);
-    expect(await lookups('hit')).toBe(1);
     await expectNoSecretExported([first, second]);
   });
 
@@ -239,5 +242,94 @@ describe('OpenTelemetry spans and metrics against the emulator', () => {
     expect(exchangeSpans()).toHaveLength(1);
     expect(await exchanges()).toBe(1);
     expect((await everyAttribute(sdk)).join(' ')).not.toContain('bob');
+  });
+});
+
+describe('OpenTelemetry with a shared token store', () => {
+  const storeSpans = () => sdk.spans().filter((s) => s.name.startsWith('witboost.auth.store.'));
+  const storeLookups = (result: string) =>
+    sdk.total('witboost.auth.cache.lookups', {
+      'witboost.auth.cache.level': 'store',
+      'witboost.auth.cache.result': result,
+    });
+
+  it('a replica served from the store: store spans, a store hit, no exchange span', async () => {
+    const memory = memoryTokenStore();
+    const first = create({ store: memory.store });
+    const jwt = await first.getToken();
+    const second = createWitboostAuth({
+      baseUrl: wb.url,
+      accessToken,
+      store: memory.store,
+      tracerProvider: sdk.tracerProvider,
+      meterProvider: sdk.meterProvider,
+    });
+    try {
+      expect(await second.getToken()).toBe(jwt);
+      expect(wb.stats.exchanges.total).toBe(1);
+      expect(exchangeSpans()).toHaveLength(1);
+      expect(await storeLookups('miss')).toBe(1);
+      expect(await storeLookups('hit')).toBe(1);
+
+      // One span and one duration point per round trip, the same operations in both.
+      const spans = storeSpans();
+      expect(await sdk.total('witboost.auth.store.duration', {}, 'count')).toBe(spans.length);
+      for (const span of spans) {
+        expect(span.name).toBe(
+          `witboost.auth.store.${span.attributes['witboost.auth.store.operation']}`,
+        );
+      }
+      // Exactly one span per round trip the store saw (publish is a notice, not a round trip).
+      const asOp: Record<string, string> = {
+        get: 'get',
+        set: 'set',
+        setIfAbsent: 'lease',
+        deleteIfEquals: 'release',
+      };
+      const seen = memory.calls.filter((call) => call !== 'publish').map((call) => asOp[call]);
+      const drawn = spans.map((span) => span.attributes['witboost.auth.store.operation']);
+      expect([...drawn].sort()).toEqual([...seen].sort());
+      const available = (await sdk.points()).filter(
+        (p) => p.name === 'witboost.auth.store.available',
+      );
+      expect(available.map((p) => p.value)).toEqual([1]);
+
+      // The warm path touches neither the store nor the tracer.
+      const before = sdk.spans().length;
+      for (let i = 0; i < 200; i++) await second.getToken();
+      expect(sdk.spans()).toHaveLength(before);
+      await expectNoSecretExported([jwt]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('a dead store: failed store spans, availability 0, and the token still comes', async () => {
+    const memory = memoryTokenStore();
+    memory.state.mode = 'throw';
+    const a = create({ store: memory.store });
+    const scopes = ['a:1', 'a:2', 'a:3', 'a:4'];
+    for (const scope of scopes) expect(await a.getToken({ scope })).toMatch(/^eyJ/);
+    expect(events.filter((e) => e.type === 'store_state')).toEqual([
+      expect.objectContaining({ state: 'unavailable' }),
+    ]);
+    const failed = storeSpans().filter((s) => s.status.code === STATUS_ERROR);
+    // One failed span per call the dead store refused, until the breaker stopped calling it.
+    expect(failed).toHaveLength(memory.calls.filter((call) => call !== 'publish').length);
+    expect(failed.length).toBeGreaterThanOrEqual(3);
+    expect(failed.every((s) => s.attributes['error.type'] === 'error')).toBe(true);
+    expect(
+      await sdk.total(
+        'witboost.auth.store.duration',
+        { 'witboost.auth.store.outcome': 'error' },
+        'count',
+      ),
+    ).toBe(failed.length);
+    const available = (await sdk.points()).filter(
+      (p) => p.name === 'witboost.auth.store.available',
+    );
+    expect(available.map((p) => p.value)).toEqual([0]);
+    expect(exchangeSpans()).toHaveLength(scopes.length);
+    await expectNoSecretExported([]);
   });
 });
