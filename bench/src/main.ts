@@ -7,8 +7,8 @@ import { type BenchResult, meetsGoal } from './harness/result.js';
 
 /**
  * Each metric module, loaded lazily so one whose package is not built yet is reported, not fatal.
- * The axios metric runs last: its client processes load both cores, which the in-process latency
- * figures would feel.
+ * The process-pair metrics (Express, Koa, axios) run last: their processes load both cores, which
+ * the in-process latency figures would feel.
  */
 const METRICS: ReadonlyArray<{ name: string; run: (ctx: BenchContext) => Promise<BenchResult[]> }> =
   [
@@ -55,6 +55,24 @@ const METRICS: ReadonlyArray<{ name: string; run: (ctx: BenchContext) => Promise
       name: 'identity_memory_bytes',
       run: async (ctx) => [
         await (await import('./metrics/identity-memory.js')).identityMemoryMetric(ctx),
+      ],
+    },
+    {
+      name: 'express_overhead_vs_bare',
+      run: async (ctx) => [
+        await (await import('./metrics/middleware-overhead.js')).middlewareOverheadMetric(
+          ctx,
+          'express',
+        ),
+      ],
+    },
+    {
+      name: 'koa_overhead_vs_bare',
+      run: async (ctx) => [
+        await (await import('./metrics/middleware-overhead.js')).middlewareOverheadMetric(
+          ctx,
+          'koa',
+        ),
       ],
     },
     {

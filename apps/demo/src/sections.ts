@@ -8,6 +8,7 @@ import { checkDataProducts } from '@wb/example-axios';
 import { createApp as createExpressApp } from '@wb/example-express';
 import { createApp as createKoaApp } from '@wb/example-koa';
 import { createApp as createNestApp } from '@wb/example-nestjs';
+import { fleetSection } from './fleet-section.js';
 import { duration, type Section, type SectionContext } from './run.js';
 
 // What the demo shows, in order. A new section is one more entry in `sections` at the end.
@@ -345,5 +346,6 @@ export const sections: readonly Section[] = [
   expressExample,
   koaExample,
   nestExample,
+  fleetSection,
   basic,
 ];

@@ -7,6 +7,7 @@ import { type ResolvedConfig, resolveOptions } from './options.js';
 import { ownOptions } from './own-options.js';
 import { isValidScope } from './scope.js';
 import { toAccessTokenSource } from './sources/resolve-source.js';
+import { createSharedCache } from './store/shared-cache.js';
 import type {
   AccessTokenSource,
   GetTokenOptions,
@@ -62,12 +63,18 @@ export function createWitboostAuth(given: WitboostAuthOptions): WitboostAuth {
     clock: systemClock,
     random: Math.random,
     router: urlRouter(config),
-    // Store seam: `config.store && createSharedCache(config.store, emit)` once src/store lands.
-    cache: undefined,
+    // One shared cache (and circuit breaker) for the instance and every identity made from it.
+    cache: config.store === undefined ? undefined : createSharedCache(config.store, emit),
   };
   const auth = assemble(shared, source, config.principal, config.keepWarm);
   config.telemetry?.watch(auth); // the gauges read its status(); caller identities are not listed
-  return auth;
+  const cache = shared.cache;
+  if (cache === undefined) return auth;
+  const close = async () => {
+    await auth.close();
+    await cache.close();
+  };
+  return { ...auth, close, [Symbol.asyncDispose]: close };
 }
 
 /** One identity: its own source and slots; config, URL decisions and observer are shared. */

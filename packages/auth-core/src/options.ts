@@ -6,6 +6,7 @@ import {
   COMPUTATIONAL_GOVERNANCE_SCOPE,
   canonicalScope,
 } from './scope.js';
+import type { TokenStore } from './store/token-store.js';
 import { resolveTelemetry, type Telemetry } from './telemetry/telemetry.js';
 import type {
   AuthMode,
@@ -60,6 +61,8 @@ export interface ResolvedConfig {
   maxScopes: number;
   /** Spans and metrics (`tracerProvider` / `meterProvider`, else `@opentelemetry/api`'s globals). */
   telemetry: Telemetry | undefined;
+  /** Shared token store (L2), if any. */
+  store: TokenStore | undefined;
 }
 
 export const REFRESH_DEFAULTS: ResolvedRefresh = {
@@ -174,6 +177,7 @@ export function resolveOptions(given: WitboostAuthOptions): ResolvedConfig {
       Object.hasOwn(options, 'tracerProvider') ? options.tracerProvider : undefined,
       Object.hasOwn(options, 'meterProvider') ? options.meterProvider : undefined,
     ),
+    store: resolveStore(options),
   };
 }
 
@@ -195,6 +199,24 @@ export function checkTimeoutMs(value: unknown, what: string): number {
     );
   }
   return value;
+}
+
+const STORE_METHODS = ['get', 'set', 'setIfAbsent', 'deleteIfEquals'] as const;
+
+/** The caller's own `store` property only: a polluted prototype must not inject one. */
+function resolveStore(options: WitboostAuthOptions): TokenStore | undefined {
+  const store: unknown = Object.hasOwn(options, 'store') ? options.store : undefined;
+  if (store === undefined) return undefined;
+  const candidate = store as Record<string, unknown> | null;
+  if (
+    typeof store !== 'object' ||
+    STORE_METHODS.some((m) => typeof candidate?.[m] !== 'function')
+  ) {
+    invalidOption(
+      `store must be a TokenStore with ${STORE_METHODS.join(', ')} methods, such as redisTokenStore({ client }) from @wb/auth-redis (got ${typeName(store)})`,
+    );
+  }
+  return store as TokenStore;
 }
 
 function resolveOrigins(

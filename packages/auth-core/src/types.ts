@@ -3,6 +3,7 @@
  * NestJS) are written against: change it only with them in mind.
  */
 
+import type { TokenStore } from './store/token-store.js';
 import type { TelemetryMeterProvider, TelemetryTracerProvider } from './telemetry/otel-shapes.js';
 
 /**
@@ -247,6 +248,15 @@ export interface WitboostAuthOptions {
    * @default the global provider of `@opentelemetry/api` when that optional peer is installed; else no metrics
    */
   meterProvider?: TelemetryMeterProvider;
+   * A store shared by the replicas of a fleet, e.g. `redisTokenStore({ client })` from
+   * `@wb/auth-redis`. A miss or a refresh looks there before exchanging, so N replicas cause
+   * about one exchange per caller per token lifetime; the warm path never leaves the process.
+   * Keys and values are opaque to the store (HMAC keys, AES-256-GCM values under a key derived
+   * from the access token); a slow, full or unreachable store never fails a request.
+   * Identities made by `withAccessToken` (and the adapters' caller identities) share it.
+   * @default undefined (in-process cache only)
+   */
+  store?: TokenStore;
 }
 
 /**

@@ -2,16 +2,16 @@ import { isWitboostAuthError, toHttpProblem } from '@wb/auth-core';
 import type { Context, Next } from 'koa';
 
 /**
- * The middleware returned by {@link witboostErrorMapper}.
+ * The middleware returned by {@link witboostErrorHandler}.
  *
  * @example
  * ```ts
- * import { witboostErrorMapper, type WitboostErrorMapper } from '@wb/auth-koa';
- * const onWitboostError: WitboostErrorMapper = witboostErrorMapper();
+ * import { witboostErrorHandler, type WitboostErrorHandler } from '@wb/auth-koa';
+ * const onWitboostError: WitboostErrorHandler = witboostErrorHandler();
  * app.use(onWitboostError);
  * ```
  */
-export type WitboostErrorMapper = (ctx: Context, next: Next) => Promise<void>;
+export type WitboostErrorHandler = (ctx: Context, next: Next) => Promise<void>;
 
 /**
  * Koa middleware that answers a `WitboostAuthError` thrown downstream with its HTTP problem: a
@@ -22,14 +22,14 @@ export type WitboostErrorMapper = (ctx: Context, next: Next) => Promise<void>;
  * @returns the middleware
  * @example
  * ```ts
- * import { witboostAuth, witboostErrorMapper } from '@wb/auth-koa';
- * app.use(witboostErrorMapper());
+ * import { witboostAuth, witboostErrorHandler } from '@wb/auth-koa';
+ * app.use(witboostErrorHandler());
  * app.use(witboostAuth({ auth }));
  * // → 401 { "error": { "code": "access_token_rejected", "message": "[@wb/auth-core] …" } }
  * ```
  */
-export function witboostErrorMapper(): WitboostErrorMapper {
-  return async function witboostErrorMapper(ctx, next) {
+export function witboostErrorHandler(): WitboostErrorHandler {
+  return async function witboostErrorHandler(ctx, next) {
     try {
       await next();
     } catch (error) {
