@@ -55,5 +55,3 @@ export const proxyVariables: Check = {
     };
   },
 };
-
-/** The checks, in the order they run and depend on each other. */
