@@ -248,6 +248,7 @@ export interface WitboostAuthOptions {
    * @default the global provider of `@opentelemetry/api` when that optional peer is installed; else no metrics
    */
   meterProvider?: TelemetryMeterProvider;
+  /**
    * A store shared by the replicas of a fleet, e.g. `redisTokenStore({ client })` from
    * `@wb/auth-redis`. A miss or a refresh looks there before exchanging, so N replicas cause
    * about one exchange per caller per token lifetime; the warm path never leaves the process.
