@@ -1,4 +1,14 @@
-/** Where a command writes: `process.stdout` and friends, or anything that looks like them. */
+/**
+ * Where a command writes: `process.stdout` and friends, or anything that looks like them.
+ *
+ * @example
+ * ```ts
+ * import { run, type CliWritable } from '@wb/auth-cli';
+ * const lines: string[] = [];
+ * const capture: CliWritable = { write: (s: string) => lines.push(s) };
+ * await run(['doctor'], { stdout: capture, stderr: capture });
+ * ```
+ */
 export interface CliWritable {
   write(chunk: string): unknown;
   isTTY?: boolean;

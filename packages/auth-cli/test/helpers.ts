@@ -13,6 +13,9 @@ export interface CliResult {
   stderr: string;
 }
 
+/** A JWT, or an access token longer than its `wbat-…abcd` fingerprint. */
+const SECRET_SHAPES = /eyJ[\w-]+\.[\w-]+\.[\w-]+|wbat-[\w-]{5,}/;
+
 /** Only what the test passes: no WITBOOST_* (or proxy variable) of the machine leaks in. */
 export function cleanEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env };
@@ -31,7 +34,14 @@ export function runCli(
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      // Every run, whatever the test checks: diagnostics never hold a JWT or a whole access
+      // token, and only `token` and `header` may print a JWT on stdout.
+      const printsCredential = args[0] === 'token' || args[0] === 'header';
+      if (SECRET_SHAPES.test(stderr) || (!printsCredential && SECRET_SHAPES.test(stdout))) {
+        reject(new Error(`a credential was printed by wb-auth ${args.join(' ')}`));
+      } else resolve({ code, stdout, stderr });
+    });
     child.stdin.end(stdin);
   });
 }

@@ -173,11 +173,11 @@ describe('wb-auth token', () => {
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('could not reach');
 
-    wb.faults.setExchangeLatency(3_000);
+    wb.faults.setExchangeLatency(8_000);
     const started = Date.now();
     const slow = await runCli(['token', '--timeout', '0.5'], env);
     expect(slow.code).toBe(3);
     expect(slow.stderr).toContain('did not answer within 500 ms');
-    expect(Date.now() - started).toBeLessThan(2_800);
+    expect(Date.now() - started).toBeLessThan(6_000);
   });
 });

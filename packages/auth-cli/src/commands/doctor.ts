@@ -1,6 +1,7 @@
 import { parseCommand, secondsOption } from '../args.js';
 import { DEFAULT_TIMEOUT_MS } from '../config.js';
-import { CHECKS, type CheckOutcome, type DoctorState } from '../doctor-checks.js';
+import type { CheckOutcome, DoctorState } from '../doctor/check.js';
+import { CHECKS } from '../doctor/checks.js';
 import { EXIT_OK, EXIT_UNAVAILABLE, type ExitCode } from '../exit-codes.js';
 import { colorizer, type ResolvedIo } from '../io.js';
 
