@@ -1,5 +1,5 @@
 import { createAuthFetch } from './auth-fetch.js';
-import { systemClock } from './engine/clock.js';
+import { type Clock, systemClock } from './engine/clock.js';
 import { type EngineShared, TokenEngine } from './engine/token-engine.js';
 import { closedError, WitboostAuthError } from './errors.js';
 import { createObserver } from './observer.js';
@@ -56,14 +56,23 @@ function urlRouter(config: ResolvedConfig): DecisionCache<UrlDecision> {
  * ```
  */
 export function createWitboostAuth(options: WitboostAuthOptions): WitboostAuth {
+  return createWitboostAuthWith(options, systemClock, Math.random);
+}
+
+/** {@link createWitboostAuth} on a given clock and random source (internal: the simulation). */
+export function createWitboostAuthWith(
+  options: WitboostAuthOptions,
+  clock: Clock,
+  random: () => number,
+): WitboostAuth {
   const config = resolveOptions(options);
   const source = toAccessTokenSource(options.accessToken, config.principal);
   const emit = createObserver(config.logger, config.onEvent);
   const shared: Shared = {
     config,
     emit,
-    clock: systemClock,
-    random: Math.random,
+    clock,
+    random,
     router: urlRouter(config),
     // Store seam: `config.store && createSharedCache(config.store, emit)` once src/store lands.
     cache: undefined,
