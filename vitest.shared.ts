@@ -12,6 +12,7 @@ export const workspaceSourceAliases: Record<string, string> = {
   '@wb/auth-express': fromRoot('./packages/auth-express/src/index.ts'),
   '@wb/auth-koa': fromRoot('./packages/auth-koa/src/index.ts'),
   '@wb/auth-nestjs': fromRoot('./packages/auth-nestjs/src/index.ts'),
+  '@wb/auth-redis': fromRoot('./packages/auth-redis/src/index.ts'),
   '@wb/witboost-mock': fromRoot('./packages/witboost-mock/src/index.ts'),
 };
 

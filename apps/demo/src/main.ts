@@ -1,3 +1,4 @@
-import { runDemo } from './run-demo.js';
+import { runDemo } from './run.js';
+import { sections } from './sections.js';
 
-process.exitCode = await runDemo();
+process.exitCode = await runDemo(sections);

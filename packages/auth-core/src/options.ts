@@ -1,10 +1,13 @@
 import { invalidOption } from './fail.js';
+import { ownOptions } from './own-options.js';
 import {
   assertScope,
   COMPUTATIONAL_GOVERNANCE_PATH,
   COMPUTATIONAL_GOVERNANCE_SCOPE,
   canonicalScope,
 } from './scope.js';
+import type { TokenStore } from './store/token-store.js';
+import { resolveTelemetry, type Telemetry } from './telemetry/telemetry.js';
 import type {
   AuthMode,
   Principal,
@@ -56,6 +59,10 @@ export interface ResolvedConfig {
   principal: Principal;
   /** Most scopes cached at once (LRU beyond it). */
   maxScopes: number;
+  /** Spans and metrics (`tracerProvider` / `meterProvider`, else `@opentelemetry/api`'s globals). */
+  telemetry: Telemetry | undefined;
+  /** Shared token store (L2), if any. */
+  store: TokenStore | undefined;
 }
 
 export const REFRESH_DEFAULTS: ResolvedRefresh = {
@@ -79,7 +86,8 @@ export const lateBoundFetch: typeof globalThis.fetch = (input, init) =>
   globalThis.fetch(input, init);
 
 /** Validates every option except the access token and returns the normalised configuration. */
-export function resolveOptions(options: WitboostAuthOptions): ResolvedConfig {
+export function resolveOptions(given: WitboostAuthOptions): ResolvedConfig {
+  const options = ownOptions(given);
   if (typeof options !== 'object' || options === null) {
     invalidOption(`createWitboostAuth expects an options object, got ${typeName(options)}`);
   }
@@ -164,6 +172,8 @@ export function resolveOptions(options: WitboostAuthOptions): ResolvedConfig {
     onEvent: options.onEvent,
     principal,
     maxScopes,
+    telemetry: resolveTelemetry(options.tracerProvider, options.meterProvider),
+    store: resolveStore(options),
   };
 }
 
@@ -187,6 +197,24 @@ export function checkTimeoutMs(value: unknown, what: string): number {
   return value;
 }
 
+const STORE_METHODS = ['get', 'set', 'setIfAbsent', 'deleteIfEquals'] as const;
+
+/** The caller's own `store` property only: a polluted prototype must not inject one. */
+function resolveStore(options: WitboostAuthOptions): TokenStore | undefined {
+  const store: unknown = Object.hasOwn(options, 'store') ? options.store : undefined;
+  if (store === undefined) return undefined;
+  const candidate = store as Record<string, unknown> | null;
+  if (
+    typeof store !== 'object' ||
+    STORE_METHODS.some((m) => typeof candidate?.[m] !== 'function')
+  ) {
+    invalidOption(
+      `store must be a TokenStore with ${STORE_METHODS.join(', ')} methods, such as redisTokenStore({ client }) from @wb/auth-redis (got ${typeName(store)})`,
+    );
+  }
+  return store as TokenStore;
+}
+
 function resolveOrigins(
   entries: WitboostAuthOptions['origins'],
   baseOrigin: string,
@@ -201,7 +229,7 @@ function resolveOrigins(
     let raw: unknown = entry;
     let scope: string | undefined;
     if (typeof entry === 'object' && entry !== null && !(entry instanceof URL)) {
-      const extra = entry as { url?: unknown; scope?: unknown };
+      const extra = ownOptions(entry) as { url?: unknown; scope?: unknown };
       raw = extra.url;
       if (extra.scope !== undefined) {
         scope = canonicalScope(assertScope(extra.scope, `${what}.scope`));
@@ -226,7 +254,7 @@ function resolveRules(
     if (typeof rule !== 'object' || rule === null) {
       invalidOption(`${what} must be an object { pathPrefix, scope, origin? }`);
     }
-    const { pathPrefix, scope, origin } = rule as {
+    const { pathPrefix, scope, origin } = ownOptions(rule) as {
       pathPrefix?: unknown;
       scope?: unknown;
       origin?: unknown;

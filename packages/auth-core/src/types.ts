@@ -3,6 +3,9 @@
  * NestJS) are written against: change it only with them in mind.
  */
 
+import type { TokenStore } from './store/token-store.js';
+import type { TelemetryMeterProvider, TelemetryTracerProvider } from './telemetry/otel-shapes.js';
+
 /**
  * How credentials are presented to Witboost.
  *
@@ -234,6 +237,27 @@ export interface WitboostAuthOptions {
   principal?: Principal;
   /** Most scopes whose JWTs are cached at once; the least recently used is dropped beyond it. @default 32 */
   maxScopes?: number;
+  /**
+   * OpenTelemetry tracer provider for the spans around each exchange and shared-store round trip
+   * (never a cache hit). The core README lists every span and attribute.
+   * @default the global provider of `@opentelemetry/api` when that optional peer is installed; else no spans
+   */
+  tracerProvider?: TelemetryTracerProvider;
+  /**
+   * OpenTelemetry meter provider for the `witboost.auth.*` metrics listed in the core README.
+   * @default the global provider of `@opentelemetry/api` when that optional peer is installed; else no metrics
+   */
+  meterProvider?: TelemetryMeterProvider;
+  /**
+   * A store shared by the replicas of a fleet, e.g. `redisTokenStore({ client })` from
+   * `@wb/auth-redis`. A miss or a refresh looks there before exchanging, so N replicas cause
+   * about one exchange per caller per token lifetime; the warm path never leaves the process.
+   * Keys and values are opaque to the store (HMAC keys, AES-256-GCM values under a key derived
+   * from the access token); a slow, full or unreachable store never fails a request.
+   * Identities made by `withAccessToken` (and the adapters' caller identities) share it.
+   * @default undefined (in-process cache only)
+   */
+  store?: TokenStore;
 }
 
 /**

@@ -20,7 +20,7 @@ import {
   toAuthError,
   tokenTimes,
 } from './retry-policy.js';
-import type { SharedCache, SlotKey } from './shared-cache-seam.js';
+import type { SharedCache, SharedChange, SharedTokenRecord, SlotKey } from './shared-cache-seam.js';
 import { type Obtained, Refused, Slot, type SlotHost, type Token } from './slot.js';
 
 /** What every identity of one `createWitboostAuth` shares: resolved once, never copied. */
@@ -64,6 +64,8 @@ export class TokenEngine implements SlotHost {
   /** Set by a rejection or invalidate(): the next read bypasses the source's own cache. */
   private reread = false;
   private latency: Latency | undefined;
+  /** Store seam: each slot's subscription to changes other replicas make to its shared entry. */
+  private readonly watches = new Map<Slot, { key: SlotKey; stop: () => void }>();
 
   constructor(
     readonly shared: EngineShared,
@@ -112,7 +114,7 @@ export class TokenEngine implements SlotHost {
     if (slot !== undefined) slots.delete(key);
     else {
       slot = new Slot(this, key, false);
-      if (slots.size >= this.shared.config.maxScopes) evictOne(slots);
+      if (slots.size >= this.shared.config.maxScopes) this.unwatch(evictOne(slots));
     }
     slots.set(key, slot);
     return slot;
@@ -148,6 +150,7 @@ export class TokenEngine implements SlotHost {
   close(): Promise<void> {
     if (this.closing !== undefined) return this.closing;
     this.closed = true;
+    for (const slot of this.watches.keys()) this.unwatch(slot);
     for (const slot of this.all()) {
       slot.controller?.abort();
       slot.dispose();
@@ -201,17 +204,58 @@ export class TokenEngine implements SlotHost {
     if (cache === undefined) return this.exchange(slot, accessToken, background, signal);
     // Store seam: a miss or a refresh asks the shared store first (never the warm path).
     let own: Obtained | undefined;
+    const key = this.keyOf(slot, accessToken);
     const { record } = await cache.acquire(
-      this.keyOf(slot, accessToken),
+      key,
       async () => {
         own = await this.exchange(slot, accessToken, background, signal);
         return { jwt: own.value, refreshAt: own.times.refreshAt, deadlineAt: own.times.deadline };
       },
-      { refresh: background, signal },
+      { refresh: background, signal, principal: this.principal },
     );
+    if (!this.closed) this.watch(cache, slot, key);
     if (own !== undefined && own.value === record.jwt) return own;
     const times = { refreshAt: record.refreshAt, deadline: record.deadlineAt };
     return { header: `Bearer ${record.jwt}`, value: record.jwt, times };
+  }
+
+  /** Follows the slot's shared entry (one subscription per slot and key). */
+  private watch(cache: SharedCache, slot: Slot, key: SlotKey): void {
+    const current = this.watches.get(slot)?.key;
+    if (
+      current?.accessToken === key.accessToken &&
+      current.durationSeconds === key.durationSeconds
+    ) {
+      return;
+    }
+    this.unwatch(slot);
+    const stop = cache.watch(key, (change, record) => this.onSharedChange(slot, change, record));
+    this.watches.set(slot, { key, stop });
+  }
+
+  private unwatch(slot: Slot | undefined): void {
+    if (slot === undefined) return;
+    this.watches.get(slot)?.stop();
+    this.watches.delete(slot);
+  }
+
+  /**
+   * Another replica replaced the shared JWT: install the newer one it wrote (no attempt, so a
+   * notification never causes an exchange). It removed it (a 401 there): drop ours.
+   */
+  private onSharedChange(slot: Slot, change: SharedChange, record?: SharedTokenRecord): void {
+    const token = slot.token;
+    if (token === undefined || this.closed) return;
+    if (change === 'removed') {
+      if (!slot.drop(token.header)) return;
+      this.reread = true; // as after our own 401: a rotated secret is used at once
+      this.emit({ type: 'invalidated', scope: slot.scope });
+      return;
+    }
+    if (record === undefined || slot.attempting || record.deadlineAt <= token.deadline) return;
+    const times = { refreshAt: record.refreshAt, deadline: record.deadlineAt };
+    slot.install({ header: `Bearer ${record.jwt}`, value: record.jwt, times }, this.clock.now());
+    slot.schedule();
   }
 
   private keyOf(slot: Slot, accessToken: string): SlotKey {
@@ -349,14 +393,15 @@ export class TokenEngine implements SlotHost {
   }
 }
 
-/** Drops the least recently used slot that nobody waits on. */
-function evictOne(slots: Map<string, Slot>): void {
+/** Drops the least recently used slot that nobody waits on; returns it. */
+function evictOne(slots: Map<string, Slot>): Slot | undefined {
   for (const [key, slot] of slots) {
     if (slot.attempting || slot.waiting > 0) continue;
     slot.dispose();
     slots.delete(key);
-    return;
+    return slot;
   }
+  return undefined;
 }
 
 /** The error for a JWT that was no longer usable when it arrived, twice in a row. */

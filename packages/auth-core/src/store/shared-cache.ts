@@ -1,0 +1,311 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { isWitboostAuthError, WitboostAuthError } from '../errors.js';
+import type { Principal, WitboostAuthEvent } from '../types.js';
+import { createChangeFeed } from './change-feed.js';
+import { BREAKER_DEFAULTS, type BreakerOptions, createCircuitBreaker } from './circuit-breaker.js';
+import { guardStore, STORE_UNAVAILABLE } from './guarded-store.js';
+import { open, seal } from './sealed-value.js';
+import { type SlotKey, type SlotKeys, slotKeys } from './store-keys.js';
+import {
+  decodeMark,
+  decodeRecord,
+  encodeMark,
+  encodeRecord,
+  recordJwt,
+  type SharedMark,
+  type SharedTokenRecord,
+} from './store-record.js';
+import type { TokenStore } from './token-store.js';
+
+export type { SlotKey } from './store-keys.js';
+export type { SharedTokenRecord } from './store-record.js';
+
+/** What `watch` reports: another replica wrote a newer token, or removed the shared one. */
+export type SharedChange = 'replaced' | 'removed';
+
+/** Options of {@link SharedCache.acquire}. */
+export interface AcquireOptions {
+  /** The caller's token is due for refresh: only a record before its own refresh point helps. */
+  refresh: boolean;
+  /** Stops waiting for another replica's exchange. */
+  signal?: AbortSignal;
+  /** Put on the errors a shared 401/403 or 429 surfaces as. */
+  principal?: Principal;
+}
+
+/** The engine's view of the shared store (L2), consulted only on a miss or a refresh. */
+export interface SharedCache {
+  /**
+   * Miss or refresh: a record from the store (another process's exchange), or the result of
+   * running `exchange` (at most once here) which is then shared. Exchange errors propagate; a
+   * shared 401/403 marker or 429 backoff surfaces as the matching WitboostAuthError. Store trouble
+   * never fails the call: it falls back to running `exchange` itself.
+   */
+  acquire(
+    key: SlotKey,
+    exchange: () => Promise<SharedTokenRecord>,
+    options: AcquireOptions,
+  ): Promise<{ record: SharedTokenRecord; from: 'store' | 'exchange' }>;
+  /** `invalidate()`: removes the shared entry if it still holds this JWT (background, never throws). */
+  drop(key: SlotKey, jwt: string): void;
+  /**
+   * Calls `onChange` when another process removed the entry, or replaced it with a newer JWT,
+   * which it passes along (read from the store: a notification never causes an exchange).
+   * Returns an unsubscribe.
+   */
+  watch(
+    key: SlotKey,
+    onChange: (change: SharedChange, record?: SharedTokenRecord) => void,
+  ): () => void;
+  close(): Promise<void>;
+}
+
+/** Timings of the shared cache; the defaults suit a store on the same network. */
+export interface SharedCacheTuning {
+  /** Longest wait for one store call. */
+  callTimeoutMs: number;
+  /** Longest wait for another replica's exchange before exchanging here. */
+  waitBoundMs: number;
+  /** Lifetime of an exchange lease: a crashed holder blocks nobody longer than the wait bound anyway. */
+  leaseMs: number;
+  /** Poll interval while waiting, jittered between the two. */
+  pollMinMs: number;
+  pollMaxMs: number;
+  /** How long a shared 401/403 keeps other replicas from asking with the same access token. */
+  rejectionMarkMs: number;
+  /** Longest shared 429 backoff honoured. */
+  maxBackoffMarkMs: number;
+  breaker: BreakerOptions;
+}
+
+export const SHARED_CACHE_DEFAULTS: SharedCacheTuning = {
+  callTimeoutMs: 150,
+  waitBoundMs: 3_000,
+  leaseMs: 10_000,
+  pollMinMs: 15,
+  pollMaxMs: 45,
+  rejectionMarkMs: 5_000,
+  maxBackoffMarkMs: 300_000,
+  breaker: BREAKER_DEFAULTS,
+};
+
+/** Slots whose last JWT this process knows, to ignore the echo of a write it already holds. */
+const MAX_KNOWN = 10_000;
+
+/**
+ * The shared cache over `store`: the keys and values it writes are opaque (HMAC keys, AES-GCM
+ * values under a key derived from the access token); every call is bounded and breaker-guarded.
+ */
+export function createSharedCache(
+  store: TokenStore,
+  emit: (event: WitboostAuthEvent) => void,
+  tuning: Partial<SharedCacheTuning> = {},
+): SharedCache {
+  const t: SharedCacheTuning = { ...SHARED_CACHE_DEFAULTS, ...tuning };
+  const breaker = createCircuitBreaker(emit, t.breaker);
+  const guarded = guardStore(store, breaker, emit, store.timeoutMs ?? t.callTimeoutMs);
+  const writer = randomBytes(9).toString('base64url');
+  const feed = createChangeFeed(store, writer, guarded.publish);
+  const known = new Map<string, string>();
+  let closed = false;
+
+  const fingerprint = (keys: SlotKeys, jwt: string) =>
+    createHmac('sha256', keys.aesKey).update(jwt).digest('base64url').slice(0, 16);
+
+  function remember(keys: SlotKeys, jwt: string): void {
+    known.delete(keys.tag);
+    known.set(keys.tag, fingerprint(keys, jwt));
+    if (known.size > MAX_KNOWN) known.delete(known.keys().next().value as string);
+  }
+
+  function lookup(key: SlotKey, result: 'hit' | 'miss'): void {
+    emit({ type: 'cache_lookup', level: 'store', scope: key.scope, result });
+  }
+
+  function share(keys: SlotKeys, record: SharedTokenRecord, lease: string | undefined): void {
+    remember(keys, record.jwt);
+    const ttlMs = record.deadlineAt - Date.now();
+    if (ttlMs >= 1 && guarded.usable()) {
+      // Issued before the release on the same slot, so waiters never see the lease gone first.
+      guarded
+        .set(keys.token, seal(encodeRecord(record), keys.aesKey, keys.token), ttlMs)
+        .then(() => feed.announce('token', keys.tag, fingerprint(keys, record.jwt)))
+        .catch(() => {});
+    }
+    release(keys, lease);
+  }
+
+  function shareFailure(keys: SlotKeys, error: unknown, lease: string | undefined): void {
+    const mark = markFor(error, Date.now(), t);
+    if (mark !== undefined && guarded.usable()) {
+      guarded
+        .set(keys.mark, seal(encodeMark(mark), keys.aesKey, keys.mark), mark.until - Date.now())
+        .then(() => feed.announce('mark', keys.tag, ''))
+        .catch(() => {});
+    }
+    release(keys, lease);
+  }
+
+  function release(keys: SlotKeys, lease: string | undefined): void {
+    if (lease !== undefined) guarded.release(keys.lease, lease).catch(() => {});
+  }
+
+  /** The servable record and the mark of a slot, from one round trip (both keys share a slot). */
+  async function read(key: SlotKey, keys: SlotKeys, refresh: boolean) {
+    const [sealedToken, sealedMark] = await Promise.all([
+      guarded.get(keys.token),
+      guarded.get(keys.mark),
+    ]);
+    const now = Date.now();
+    const tokenText =
+      sealedToken === undefined ? undefined : open(sealedToken, keys.aesKey, keys.token);
+    const markText =
+      sealedMark === undefined ? undefined : open(sealedMark, keys.aesKey, keys.mark);
+    return {
+      record:
+        tokenText === undefined
+          ? undefined
+          : decodeRecord(tokenText, now, key.durationSeconds, refresh),
+      mark: markText === undefined ? undefined : decodeMark(markText, now),
+      now,
+    };
+  }
+
+  async function acquire(
+    key: SlotKey,
+    exchange: () => Promise<SharedTokenRecord>,
+    options: AcquireOptions,
+  ): Promise<{ record: SharedTokenRecord; from: 'store' | 'exchange' }> {
+    if (closed) return { record: await exchange(), from: 'exchange' };
+    const keys = slotKeys(key);
+    let exchanged = false;
+    const runExchange = async (lease?: string) => {
+      exchanged = true;
+      let record: SharedTokenRecord;
+      try {
+        record = await exchange();
+      } catch (error) {
+        shareFailure(keys, error, lease);
+        throw error;
+      }
+      share(keys, record, lease);
+      return { record, from: 'exchange' as const };
+    };
+    if (!guarded.usable()) return runExchange();
+    try {
+      const waitUntil = Date.now() + t.waitBoundMs;
+      let missed = false;
+      for (;;) {
+        const { record, mark, now } = await read(key, keys, options.refresh);
+        if (record !== undefined) {
+          lookup(key, 'hit');
+          remember(keys, record.jwt);
+          return { record, from: 'store' };
+        }
+        if (!missed) lookup(key, 'miss');
+        missed = true;
+        if (mark !== undefined) throw markError(mark, now, options.principal);
+        const owner = randomBytes(12).toString('base64url');
+        if (await guarded.lease(keys.lease, owner, t.leaseMs)) {
+          // A holder that finished between our read and our lease left its JWT: take that.
+          const again = await read(key, keys, options.refresh);
+          if (again.record === undefined) return await runExchange(owner);
+          release(keys, owner);
+          remember(keys, again.record.jwt);
+          return { record: again.record, from: 'store' };
+        }
+        // Another replica is exchanging: wait for its result, bounded.
+        if (now >= waitUntil || options.signal?.aborted) return await runExchange();
+        const pollMs = t.pollMinMs + Math.random() * (t.pollMaxMs - t.pollMinMs);
+        await feed.wait(keys.tag, Math.min(pollMs, waitUntil - now), options.signal);
+      }
+    } catch (error) {
+      if (error === STORE_UNAVAILABLE && !exchanged) return runExchange();
+      throw error;
+    }
+  }
+
+  function drop(key: SlotKey, jwt: string): void {
+    if (closed || !guarded.usable()) return;
+    const keys = slotKeys(key);
+    known.delete(keys.tag);
+    (async () => {
+      const sealed = await guarded.get(keys.token);
+      if (sealed === undefined) return;
+      const text = open(sealed, keys.aesKey, keys.token);
+      if (text === undefined || recordJwt(text) !== jwt) return; // already replaced
+      if (await guarded.remove(keys.token, sealed)) feed.announce('removed', keys.tag, '');
+    })().catch(() => {});
+  }
+
+  function watch(
+    key: SlotKey,
+    onChange: (change: SharedChange, record?: SharedTokenRecord) => void,
+  ): () => void {
+    if (closed) return () => {};
+    const keys = slotKeys(key);
+    return feed.listen(keys.tag, (kind, fromSelf, print) => {
+      if (fromSelf || kind === 'mark') return;
+      if (kind === 'removed') {
+        known.delete(keys.tag);
+        onChange('removed');
+        return;
+      }
+      if (known.get(keys.tag) === print || !guarded.usable()) return; // the JWT held here already
+      read(key, keys, true)
+        .then(({ record }) => {
+          if (record === undefined || closed) return;
+          if (known.get(keys.tag) === fingerprint(keys, record.jwt)) return;
+          remember(keys, record.jwt);
+          onChange('replaced', record);
+        })
+        .catch(() => {});
+    });
+  }
+
+  return {
+    acquire,
+    drop,
+    watch,
+    async close() {
+      closed = true;
+      known.clear();
+      await feed.close();
+    },
+  };
+}
+
+/** The mark a failed exchange leaves for the other replicas, if any. */
+function markFor(error: unknown, now: number, t: SharedCacheTuning): SharedMark | undefined {
+  if (!isWitboostAuthError(error)) return undefined;
+  if (error.code === 'access_token_rejected' && t.rejectionMarkMs > 0) {
+    return { kind: 'rejected', until: now + t.rejectionMarkMs, status: error.status };
+  }
+  if (error.code === 'rate_limited' && error.retryAfterMs !== undefined && error.retryAfterMs > 0) {
+    const wait = Math.min(error.retryAfterMs, t.maxBackoffMarkMs);
+    return { kind: 'backoff', until: now + wait, status: error.status };
+  }
+  return undefined;
+}
+
+/** The error a replica meets while another one's refusal is still shared. */
+function markError(
+  mark: SharedMark,
+  now: number,
+  principal: Principal | undefined,
+): WitboostAuthError {
+  const http = mark.status === undefined ? '' : ` (HTTP ${mark.status})`;
+  const waitMs = mark.until - now;
+  if (mark.kind === 'rejected') {
+    return new WitboostAuthError(
+      'access_token_rejected',
+      `the JWT exchange rejected this access token${http}, as another replica sharing the token store saw moments ago; asking again in ${Math.ceil(waitMs / 1000)}s`,
+      { principal, status: mark.status },
+    );
+  }
+  return new WitboostAuthError(
+    'rate_limited',
+    `the JWT exchange asked to wait${http}, as another replica sharing the token store saw; retry after ${Math.ceil(waitMs / 1000)}s`,
+    { principal, status: mark.status, retryAfterMs: waitMs },
+  );
+}

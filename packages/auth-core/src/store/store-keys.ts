@@ -1,0 +1,35 @@
+import { createHmac, hkdfSync } from 'node:crypto';
+
+/** What a shared token is for: one access token, origin, scope and requested lifetime. */
+export interface SlotKey {
+  accessToken: string;
+  baseUrl: string;
+  scope: string | undefined;
+  durationSeconds: number;
+}
+
+/** The store keys of one slot and the AES key of its values. Never leaves the process. */
+export interface SlotKeys {
+  /** The hash tag shared by all keys of the slot, `{…}`: announced in change messages. */
+  readonly tag: string;
+  readonly token: string;
+  readonly lease: string;
+  readonly mark: string;
+  /** AES-256-GCM key, derived from the access token: the store never holds it. */
+  readonly aesKey: Buffer;
+}
+
+const VERSION = 'wb-auth-store:v1';
+
+/**
+ * The keys of `key`: `{HMAC-SHA256(access token, context)}:<kind>`. The braces are a Redis
+ * Cluster hash tag, so a token's value, lease and marker share a slot. Without the access token
+ * nobody can tell which key belongs to whom, nor compute the AES key.
+ */
+export function slotKeys(key: SlotKey): SlotKeys {
+  const context = `${VERSION}\n${key.baseUrl}\n${key.scope ?? ''}\n${key.durationSeconds}`;
+  const id = createHmac('sha256', key.accessToken).update(context).digest('base64url');
+  const tag = `{${id}}`;
+  const aesKey = Buffer.from(hkdfSync('sha256', key.accessToken, VERSION, context, 32));
+  return { tag, token: `${tag}:jwt`, lease: `${tag}:lease`, mark: `${tag}:mark`, aesKey };
+}
