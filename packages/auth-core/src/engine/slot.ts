@@ -407,7 +407,8 @@ export class Slot {
   private expireWaiters(now: number): void {
     this.settleWaiters((w) => {
       if (now <= w.until) return undefined;
-      if (this.lastError !== undefined && this.lastErrorAt >= w.since) return this.failFast(now);
+      // Failing: the last error and the time to the next attempt say more than a timeout.
+      if (this.lastError !== undefined && this.backoff.failures > 0) return this.failFast(now);
       return new WitboostAuthError(
         'timeout',
         `no token within ${this.host.refresh.maxWaitMs} ms: the exchange is still running`,
