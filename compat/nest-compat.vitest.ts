@@ -8,7 +8,15 @@ interface SwcUnplugin {
   vite(options: { module: { type: 'es6' } }): Plugin | Plugin[];
 }
 
-const nestPackages = ['common', 'core', 'testing', 'platform-express', 'axios', 'config'];
+const nestPackages = [
+  'common',
+  'core',
+  'testing',
+  'platform-express',
+  'axios',
+  'config',
+  'terminus',
+];
 
 /**
  * The vitest config of a compat package: runs the test files of packages/auth-nestjs, unchanged,

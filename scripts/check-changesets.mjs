@@ -26,6 +26,16 @@ try {
     cpSync(join(root, dir, 'package.json'), join(copy, dir, 'package.json'));
   }
 
+  // Before the first release each package should have one changeset, <package>-first-release.md.
+  const extra = readdirSync(join(root, '.changeset')).filter(
+    (f) => f.endsWith('.md') && f !== 'README.md' && !f.endsWith('-first-release.md'),
+  );
+  if (extra.length > 0) {
+    console.log(
+      `note: fold these into the <package>-first-release.md changesets: ${extra.join(', ')}`,
+    );
+  }
+
   execFileSync(process.execPath, [changesetBin, 'version'], { cwd: copy, stdio: 'pipe' });
 
   const problems = [];

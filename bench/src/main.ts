@@ -7,8 +7,8 @@ import { type BenchResult, meetsGoal } from './harness/result.js';
 
 /**
  * Each metric module, loaded lazily so one whose package is not built yet is reported, not fatal.
- * The axios metric runs last: its client processes load both cores, which the in-process latency
- * figures would feel.
+ * The process-pair metrics (Express, Koa, axios) run last: their processes load both cores, which
+ * the in-process latency figures would feel.
  */
 const METRICS: ReadonlyArray<{ name: string; run: (ctx: BenchContext) => Promise<BenchResult[]> }> =
   [
@@ -19,6 +19,17 @@ const METRICS: ReadonlyArray<{ name: string; run: (ctx: BenchContext) => Promise
     {
       name: 'warm_header_vs_*',
       run: async (ctx) => (await import('./metrics/warm-header.js')).warmHeaderMetrics(ctx),
+    },
+    {
+      name: 'warm_header_many_urls_vs_*',
+      run: async (ctx) =>
+        (await import('./metrics/warm-header-many-urls.js')).warmHeaderManyUrlsMetrics(ctx),
+    },
+    {
+      name: 'warm_header_vs_limit_with_otel',
+      run: async (ctx) => [
+        await (await import('./metrics/warm-header-otel.js')).warmHeaderOtelMetric(ctx),
+      ],
     },
     {
       name: 'rollover_p99_vs_steady',
@@ -44,6 +55,34 @@ const METRICS: ReadonlyArray<{ name: string; run: (ctx: BenchContext) => Promise
       name: 'identity_memory_bytes',
       run: async (ctx) => [
         await (await import('./metrics/identity-memory.js')).identityMemoryMetric(ctx),
+      ],
+    },
+    {
+      name: 'express_overhead_vs_bare',
+      run: async (ctx) => [
+        await (await import('./metrics/middleware-overhead.js')).middlewareOverheadMetric(
+          ctx,
+          'express',
+        ),
+      ],
+    },
+    {
+      name: 'koa_overhead_vs_bare',
+      run: async (ctx) => [
+        await (await import('./metrics/middleware-overhead.js')).middlewareOverheadMetric(
+          ctx,
+          'koa',
+        ),
+      ],
+    },
+    {
+      name: 'cli_token_vs_raw_node',
+      run: async (ctx) => [await (await import('./metrics/cli-token.js')).cliTokenMetric(ctx)],
+    },
+    {
+      name: 'proxy_vs_bare_forwarder',
+      run: async (ctx) => [
+        await (await import('./metrics/proxy-throughput.js')).proxyThroughputMetric(ctx),
       ],
     },
     {

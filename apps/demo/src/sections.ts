@@ -240,10 +240,13 @@ async function walkService(
     );
   } else {
     const asCaller = { [CALLER_TOKEN_HEADER]: ctx.wb.issueAccessToken({ subject: caller }) };
+    const exchanges = () => ctx.events.filter((e) => e.type === 'exchange').length;
+    const before = exchanges();
     for (let i = 0; i < 2; i++) {
       const mine = await call('GET', '/me/data-products', asCaller);
       ctx.check(mine.status === 200, `GET /me/data-products: HTTP ${mine.status}`);
     }
+    ctx.check(exchanges() - before === 1, 'two calls of one caller should exchange once');
     ctx.print.ok(
       `GET /me/data-products × 2 (on behalf of a caller, ${caller}) → 200: one exchange for the caller`,
     );

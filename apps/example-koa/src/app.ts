@@ -1,5 +1,5 @@
 import type { WitboostAuthOptions } from '@wb/auth-core';
-import { witboostAuth, witboostErrorMapper } from '@wb/auth-koa';
+import { witboostAuth, witboostErrorHandler } from '@wb/auth-koa';
 import Koa, { type Context } from 'koa';
 
 /** The header a caller puts its own Witboost access token (a PAT) in, for the `/me/…` routes. */
@@ -103,7 +103,7 @@ export function createApp(witboost: WitboostAuthOptions): { app: Koa; close(): P
   const auth = witboostAuth({ ...witboost, identity: callerIdentity });
   const app = new Koa();
   // First, so it maps the errors of everything after it.
-  app.use(witboostErrorMapper());
+  app.use(witboostErrorHandler());
   app.use(auth);
   app.use(async (ctx, next) => {
     const route = routes[`${ctx.method} ${ctx.path}`];

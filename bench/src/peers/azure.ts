@@ -17,6 +17,18 @@ import {
  * @returns an operation that authorises one request
  */
 export function azureWarmHeader(token: string, url: string): () => Promise<unknown> {
+  const authorise = azureWarmHeaderFor(token);
+  return () => authorise(url);
+}
+
+/**
+ * The same policy authorising a request to whatever URL it is given (one policy, one cached
+ * token), for the many-URL metrics.
+ *
+ * @param token - the bearer token the credential hands out
+ * @returns an operation that authorises one request to `url` (https only)
+ */
+export function azureWarmHeaderFor(token: string): (url: string) => Promise<unknown> {
   const credential: BearerTokenAuthenticationPolicyOptions['credential'] = {
     getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }),
   };
@@ -26,5 +38,5 @@ export function azureWarmHeader(token: string, url: string): () => Promise<unkno
   });
   const next: SendRequest = async (request) =>
     ({ request, status: 200, headers: createHttpHeaders() }) satisfies PipelineResponse;
-  return () => policy.sendRequest(createPipelineRequest({ url }), next);
+  return (url) => policy.sendRequest(createPipelineRequest({ url }), next);
 }

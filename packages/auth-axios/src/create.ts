@@ -1,4 +1,4 @@
-import type { WitboostAuth } from '@wb/auth-core';
+import { ownOptions, type WitboostAuth } from '@wb/auth-core';
 import axios, { type AxiosInstance, type CreateAxiosDefaults } from 'axios';
 import { attachWitboostAuth } from './attach.js';
 import { assertAuth } from './validate.js';
@@ -49,7 +49,7 @@ export interface WitboostAxiosOptions extends Omit<CreateAxiosDefaults, 'auth'> 
  * ```
  */
 export function createWitboostAxios(options: WitboostAxiosOptions): AxiosInstance {
-  const { auth, ...axiosConfig } = options ?? ({} as Partial<WitboostAxiosOptions>);
+  const { auth, ...axiosConfig } = ownOptions(options ?? ({} as Partial<WitboostAxiosOptions>));
   assertAuth(auth, 'createWitboostAxios');
   const instance = axios.create({ baseURL: auth.baseUrl, ...axiosConfig });
   attachWitboostAuth(instance, auth);

@@ -1,5 +1,5 @@
 import { isWitboostAuthError } from '@wb/auth-core';
-import { AxiosError, CanceledError, type InternalAxiosRequestConfig } from 'axios';
+import { AxiosError, type InternalAxiosRequestConfig } from 'axios';
 
 /**
  * `code` of the `AxiosError` an axios call rejects with when no credential could be obtained
@@ -23,18 +23,11 @@ export const ERR_WITBOOST_AUTH = 'ERR_WITBOOST_AUTH';
 
 /**
  * Wraps a core error so the axios call rejects with an `AxiosError` (what axios users handle),
- * keeping the core error as `cause`. Core messages are secret-free by contract. A request the
- * caller aborted while it waited for a token rejects as any aborted axios request does.
+ * keeping the core error as `cause`; core messages are secret-free by contract. (A request the
+ * caller aborted while it waited for a token: axios itself turns it into a `CanceledError`.)
  */
 export function toAxiosError(error: unknown, config: InternalAxiosRequestConfig): unknown {
   if (!isWitboostAuthError(error)) return error;
-  if (error.code === 'aborted' && config.signal?.aborted)
-    return new CanceledError(undefined, config);
-  const wrapped = new AxiosError(
-    `[@wb/auth-axios] No Witboost credential for this request: ${error.message}`,
-    ERR_WITBOOST_AUTH,
-    config,
-  );
-  wrapped.cause = error;
-  return wrapped;
+  const message = `[@wb/auth-axios] No Witboost credential for this request: ${error.message}`;
+  return Object.assign(new AxiosError(message, ERR_WITBOOST_AUTH, config), { cause: error });
 }

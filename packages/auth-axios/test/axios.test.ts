@@ -458,23 +458,24 @@ describe('checked again when the request is dispatched', () => {
     expect(wb.stats.exchanges.byScope).toEqual({ [CG_SCOPE]: 1 });
   });
 
-  test('allowAbsoluteUrls: false with an absolute URL elsewhere gets no credential, even on axios < 1.8.2', async () => {
+  test('allowAbsoluteUrls: false: the credential follows where axios really sends the request', async () => {
     const foreign = await server();
-    const http = axios.getAdapter('http');
-    // axios < 1.8.2's http adapter ignores allowAbsoluteUrls (CVE-2025-27152).
-    const ignoresOption: AxiosAdapter = (config) => http({ ...config, allowAbsoluteUrls: true });
-    const client = createWitboostAxios({
+    // An absolute URL is joined to baseURL: on Witboost, to Witboost; on the foreign base, away.
+    const onWitboost = createWitboostAxios({ auth: newAuth(), allowAbsoluteUrls: false });
+    const onForeign = createWitboostAxios({
       auth: newAuth(),
+      baseURL: foreign.url,
       allowAbsoluteUrls: false,
-      adapter: ignoresOption,
     });
 
-    await client.get(`${foreign.url}/steal`);
-    const { status } = await client.get(`${wb.url}${CATALOG}`.replace(wb.url, ''));
+    const error = await rejection(onWitboost.get(`${foreign.url}${CATALOG}`));
+    await onForeign.get(`${wb.url}${CATALOG}`);
 
-    expect(foreign.received).toHaveLength(1);
-    expect(foreign.received[0]?.headers.authorization).toBeUndefined();
-    expect(status).toBe(200);
+    expect((error as AxiosError).response?.status).toBe(404);
+    expect(wb.lastRequests.at(-1)?.authScheme).toBe('Bearer');
+    expect(foreign.received.map((r) => [r.path, r.headers.authorization])).toEqual([
+      [`/${wb.url}${CATALOG}`, undefined],
+    ]);
   });
 
   test('a response interceptor added before attaching never sees our JWT in a failed request', async () => {

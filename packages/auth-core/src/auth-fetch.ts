@@ -1,7 +1,7 @@
 import { WitboostAuthError } from './errors.js';
 import { redactSecrets } from './redact.js';
 import type { WitboostAuthEvent } from './types.js';
-import { resolveAgainstBase } from './url-policy.js';
+import { resolveAgainstBase } from './url/resolve.js';
 
 /** What {@link createAuthFetch} needs from the token manager. */
 export interface AuthFetchDeps {

@@ -4,6 +4,7 @@ import { type EngineShared, TokenEngine } from './engine/token-engine.js';
 import { closedError, WitboostAuthError } from './errors.js';
 import { createObserver } from './observer.js';
 import { type ResolvedConfig, resolveOptions } from './options.js';
+import { ownOptions } from './own-options.js';
 import { isValidScope } from './scope.js';
 import { toAccessTokenSource } from './sources/resolve-source.js';
 import { createSharedCache } from './store/shared-cache.js';
@@ -14,26 +15,21 @@ import type {
   WitboostAuth,
   WitboostAuthOptions,
 } from './types.js';
-import {
-  classifyUrl,
-  createDecisionCache,
-  type DecisionCache,
-  type UrlDecision,
-} from './url-rules.js';
+import { createUrlRouter, type UrlDecision, type UrlRouter } from './url/router.js';
 
 const NO_AUTHORIZATION: Promise<string | undefined> = Promise.resolve(undefined);
 
 /** Everything the identities of one instance share, with the URL decisions. */
 interface Shared extends EngineShared {
-  readonly router: DecisionCache<UrlDecision>;
+  readonly router: UrlRouter<UrlDecision>;
 }
 
 /**
- * The one place URL decisions come from: (allowed, scope) per URL, memoised per URL string so
- * the warm path never parses a URL. Pure in `config`, so every identity shares it.
+ * The one place URL decisions come from: (allowed, scope) per URL, without a URL parse on the
+ * common path (see `url/fast-path.ts`). Pure in `config`, so every identity shares it.
  */
-function urlRouter(config: ResolvedConfig): DecisionCache<UrlDecision> {
-  return createDecisionCache((input) => classifyUrl(config, input));
+function urlRouter(config: ResolvedConfig): UrlRouter<UrlDecision> {
+  return createUrlRouter(config, (decision) => decision);
 }
 
 /**
@@ -41,7 +37,7 @@ function urlRouter(config: ResolvedConfig): DecisionCache<UrlDecision> {
  * the Basic header), caches them per scope, refreshes them ahead of expiry in the background
  * and hands out credentials only for Witboost origins. Options are validated at once.
  *
- * @param options See {@link WitboostAuthOptions}; only `baseUrl` is required.
+ * @param given See {@link WitboostAuthOptions}; only `baseUrl` is required.
  * @returns A {@link WitboostAuth}. Holds no timer that keeps the process alive; `close()` it
  * (or `await using`) when done.
  * @throws {WitboostAuthError} `invalid_options` for a bad option, `missing_access_token` when
@@ -56,10 +52,11 @@ function urlRouter(config: ResolvedConfig): DecisionCache<UrlDecision> {
  * await auth.close();
  * ```
  */
-export function createWitboostAuth(options: WitboostAuthOptions): WitboostAuth {
+export function createWitboostAuth(given: WitboostAuthOptions): WitboostAuth {
+  const options = ownOptions(given);
   const config = resolveOptions(options);
   const source = toAccessTokenSource(options.accessToken, config.principal);
-  const emit = createObserver(config.logger, config.onEvent);
+  const emit = createObserver(config.logger, config.onEvent, config.telemetry?.record);
   const shared: Shared = {
     config,
     emit,
@@ -70,6 +67,7 @@ export function createWitboostAuth(options: WitboostAuthOptions): WitboostAuth {
     cache: config.store === undefined ? undefined : createSharedCache(config.store, emit),
   };
   const auth = assemble(shared, source, config.principal, config.keepWarm);
+  config.telemetry?.watch(auth); // the gauges read its status(); caller identities are not listed
   const cache = shared.cache;
   if (cache === undefined) return auth;
   const close = async () => {
@@ -88,33 +86,23 @@ function assemble(
 ): WitboostAuth {
   const { config, router } = shared;
   const engine = new TokenEngine(shared, source, principal, keepWarm);
-  const knownUrls = router.entries;
-  // One-entry memo in front of the map: clients tend to call the same URL again and again.
-  let lastUrl: string | undefined;
-  let lastDecision: UrlDecision | undefined;
 
   function authorizationFor(
     url: string | URL,
     options?: { signal?: AbortSignal },
   ): Promise<string | undefined> {
-    // The warm path, the only one: a map lookup, no allocation, the clock only now and then.
-    if (typeof url === 'string') {
-      const decision = url === lastUrl ? lastDecision : knownUrls.get(url);
-      if (decision !== undefined && !engine.isClosed()) {
-        if (!decision.allowed) return NO_AUTHORIZATION;
-        const slot =
-          decision.scope === undefined ? engine.defaultSlot : engine.slots?.get(decision.scope);
-        const token = slot?.token;
-        if (token !== undefined && engine.isFresh(token)) {
-          lastUrl = url;
-          lastDecision = decision;
-          return token.headerPromise;
-        }
-      }
+    // The warm path, the only one: the router's fast path, no allocation, the clock only now and then.
+    if (typeof url === 'string' && !engine.isClosed()) {
+      const decision = router(url);
+      if (!decision.allowed) return NO_AUTHORIZATION;
+      const slot =
+        decision.scope === undefined ? engine.defaultSlot : engine.slots?.get(decision.scope);
+      const token = slot?.token;
+      if (token !== undefined && engine.isFresh(token)) return token.headerPromise;
     }
     if (engine.isClosed()) return Promise.reject(closedError(principal));
     if (typeof url !== 'string' && !(url instanceof URL)) return Promise.reject(badUrl(principal));
-    const { allowed, scope } = router.lookup(url);
+    const { allowed, scope } = router(url);
     if (!allowed) return NO_AUTHORIZATION;
     return engine.slotFor(scope).take(true, options?.signal);
   }
@@ -151,7 +139,7 @@ function assemble(
   function decide(url: unknown): UrlDecision {
     if (engine.isClosed()) throw closedError(principal);
     if (typeof url !== 'string' && !(url instanceof URL)) throw badUrl(principal);
-    return router.lookup(url);
+    return router(url);
   }
 
   function withAccessToken(

@@ -1,6 +1,6 @@
 import { WitboostAuthError, type WitboostAuthErrorOptions } from './errors.js';
 import type { ExchangeRequest } from './exchange.js';
-import { redactSecrets, redactToken } from './redact.js';
+import { redactHeldSecrets, redactSecrets } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
 import { truncate } from './sanitize-cause.js';
 
@@ -63,9 +63,10 @@ export function statusError(
 }
 
 /**
- * The server's own words from `{ error: { message } }` or `{ message }`, redacted and short. The
- * access token sent is replaced by its redacted form first: token formats are opaque, so a
- * server that echoes one in a shape the patterns don't know must still not leak it.
+ * The server's own words from `{ error: { message } }` or `{ message }`, short and with every
+ * trace of the access token we sent removed first ({@link redactHeldSecrets}: whole, without its
+ * prefix, base64, escaped, split): token formats are opaque, so an echo in a shape the generic
+ * patterns don't know must still not leak it.
  */
 function serverMessage(text: string, accessToken: string): string | undefined {
   let body: unknown;
@@ -84,8 +85,7 @@ function serverMessage(text: string, accessToken: string): string | undefined {
     message = nested;
   }
   if (typeof message !== 'string' || message.trim() === '') return undefined;
-  const unechoed = message.split(accessToken).join(redactToken(accessToken));
-  return truncate(redactSecrets(stripControlCharacters(unechoed).trim()), 200);
+  return truncate(redactHeldSecrets(stripControlCharacters(message), [accessToken]).trim(), 200);
 }
 
 /** Keeps a hostile server from writing escape sequences or fake lines into our logs. */

@@ -10,6 +10,7 @@ import {
   lateBoundFetch,
   REFRESH_DEFAULTS,
 } from './options.js';
+import { ownOptions } from './own-options.js';
 import { sanitizeCause } from './sanitize-cause.js';
 import { assertScope, canonicalScope } from './scope.js';
 import type { Principal } from './types.js';
@@ -80,7 +81,7 @@ export const MAX_EXCHANGE_BODY_BYTES = 64 * 1024;
  * Exchanges an access token for a JWT once: no cache, no retry. `createWitboostAuth` is what an
  * application normally wants; this is the building block for scripts and tests.
  *
- * @param options Where and what to exchange.
+ * @param given Where and what to exchange.
  * @returns The JWT with its decoded claims and local expiry.
  * @throws {WitboostAuthError} `exchange_bad_request` (400), `access_token_rejected` (401/403),
  * `rate_limited` (429, with `retryAfterMs`), `server_error`, `network_error`, `timeout`,
@@ -98,8 +99,9 @@ export const MAX_EXCHANGE_BODY_BYTES = 64 * 1024;
  * ```
  */
 export async function exchangeAccessToken(
-  options: ExchangeAccessTokenOptions,
+  given: ExchangeAccessTokenOptions,
 ): Promise<ExchangeResult> {
+  const options = ownOptions(given);
   if (typeof options !== 'object' || options === null) {
     invalidOption(`exchangeAccessToken expects an options object, got ${typeName(options)}`);
   }

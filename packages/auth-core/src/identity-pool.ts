@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { WitboostAuthError } from './errors.js';
+import { ownOptions } from './own-options.js';
 import { hasOnlyTokenChars, MAX_ACCESS_TOKEN_LENGTH } from './sources/token-checks.js';
 import type {
   IdentityPool,
@@ -36,7 +37,7 @@ interface Entry {
  *
  * @param auth - The service identity; used for `contextFor(undefined)` and to derive callers.
  *   The pool never closes it.
- * @param options - See {@link IdentityPoolOptions}.
+ * @param given - See {@link IdentityPoolOptions}.
  * @returns The pool.
  * @throws WitboostAuthError `invalid_options` for a bad `auth` or option.
  *
@@ -50,8 +51,9 @@ interface Entry {
  */
 export function createIdentityPool(
   auth: WitboostAuth,
-  options: IdentityPoolOptions = {},
+  given: IdentityPoolOptions = {},
 ): IdentityPool {
+  const options = ownOptions(given);
   if (
     typeof auth !== 'object' ||
     auth === null ||

@@ -6,8 +6,17 @@ export type { ExchangeAccessTokenOptions } from './exchange.js';
 export { exchangeAccessToken } from './exchange.js';
 export type { ExchangeResult } from './exchange-result.js';
 export { toHttpProblem } from './http-problem.js';
+export {
+  CREDENTIAL_HEADERS,
+  isReplayableBody,
+  redirectKeepsCredentials,
+  stripCredentialHeaders,
+} from './http-rules.js';
 export { createIdentityPool } from './identity-pool.js';
 export type { JwtClaims } from './jwt-claims.js';
+export type { MessageLogger, ToWitboostLoggerOptions } from './logger-adapter.js';
+export { toWitboostLogger } from './logger-adapter.js';
+export { ownOptions } from './own-options.js';
 export { redactSecrets, redactToken } from './redact.js';
 export type {
   CallerIdentityOptions,
@@ -22,4 +31,9 @@ export { fromFile } from './sources/from-file.js';
 export type { FromFunctionOptions } from './sources/from-function.js';
 export { fromFunction } from './sources/from-function.js';
 export type { TokenStore, TokenStoreCallOptions } from './store/token-store.js';
+export type {
+  TelemetryAttributes,
+  TelemetryMeterProvider,
+  TelemetryTracerProvider,
+} from './telemetry/otel-shapes.js';
 export type * from './types.js';

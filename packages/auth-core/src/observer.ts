@@ -1,4 +1,12 @@
+import { channel } from 'node:diagnostics_channel';
 import type { WitboostAuthEvent, WitboostLogger } from './types.js';
+
+/**
+ * Every event is also published on the `diagnostics_channel` of this name, for APM agents:
+ * `subscribe('witboost.auth', (event) => …)` from `node:diagnostics_channel`.
+ */
+export const DIAGNOSTICS_CHANNEL = 'witboost.auth';
+const diagnostics = channel(DIAGNOSTICS_CHANNEL);
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
@@ -17,15 +25,25 @@ const MESSAGES: Record<WitboostAuthEvent['type'], string> = {
 };
 
 /**
- * The single exit for observability: events go to `onEvent` and to the logger. Neither may
- * break the caller, so both are guarded. Events never carry a token by construction.
+ * The single exit for observability: events go to `onEvent`, the logger, telemetry and the
+ * diagnostics channel. None may break the caller, so each is guarded. Events never carry a token
+ * by construction. Only slow paths emit, so the warm path pays nothing for any of them.
  */
 export function createObserver(
   logger: WitboostLogger | undefined,
   onEvent: ((event: WitboostAuthEvent) => void) | undefined,
+  telemetry?: (event: WitboostAuthEvent) => void,
 ): (event: WitboostAuthEvent) => void {
-  if (logger === undefined && onEvent === undefined) return () => {};
   return function emit(event) {
+    // Checked per event: an agent may subscribe after the instance was created.
+    if (diagnostics.hasSubscribers) diagnostics.publish(event);
+    if (telemetry !== undefined) {
+      try {
+        telemetry(event);
+      } catch {
+        // A faulty SDK or exporter must not fail a request either.
+      }
+    }
     if (onEvent !== undefined) {
       try {
         onEvent(event);

@@ -1,4 +1,5 @@
 import { invalidOption } from './fail.js';
+import { ownOptions } from './own-options.js';
 import {
   assertScope,
   COMPUTATIONAL_GOVERNANCE_PATH,
@@ -6,6 +7,7 @@ import {
   canonicalScope,
 } from './scope.js';
 import type { TokenStore } from './store/token-store.js';
+import { resolveTelemetry, type Telemetry } from './telemetry/telemetry.js';
 import type {
   AuthMode,
   Principal,
@@ -57,6 +59,8 @@ export interface ResolvedConfig {
   principal: Principal;
   /** Most scopes cached at once (LRU beyond it). */
   maxScopes: number;
+  /** Spans and metrics (`tracerProvider` / `meterProvider`, else `@opentelemetry/api`'s globals). */
+  telemetry: Telemetry | undefined;
   /** Shared token store (L2), if any. */
   store: TokenStore | undefined;
 }
@@ -82,7 +86,8 @@ export const lateBoundFetch: typeof globalThis.fetch = (input, init) =>
   globalThis.fetch(input, init);
 
 /** Validates every option except the access token and returns the normalised configuration. */
-export function resolveOptions(options: WitboostAuthOptions): ResolvedConfig {
+export function resolveOptions(given: WitboostAuthOptions): ResolvedConfig {
+  const options = ownOptions(given);
   if (typeof options !== 'object' || options === null) {
     invalidOption(`createWitboostAuth expects an options object, got ${typeName(options)}`);
   }
@@ -167,6 +172,7 @@ export function resolveOptions(options: WitboostAuthOptions): ResolvedConfig {
     onEvent: options.onEvent,
     principal,
     maxScopes,
+    telemetry: resolveTelemetry(options.tracerProvider, options.meterProvider),
     store: resolveStore(options),
   };
 }
@@ -223,7 +229,7 @@ function resolveOrigins(
     let raw: unknown = entry;
     let scope: string | undefined;
     if (typeof entry === 'object' && entry !== null && !(entry instanceof URL)) {
-      const extra = entry as { url?: unknown; scope?: unknown };
+      const extra = ownOptions(entry) as { url?: unknown; scope?: unknown };
       raw = extra.url;
       if (extra.scope !== undefined) {
         scope = canonicalScope(assertScope(extra.scope, `${what}.scope`));
@@ -248,7 +254,7 @@ function resolveRules(
     if (typeof rule !== 'object' || rule === null) {
       invalidOption(`${what} must be an object { pathPrefix, scope, origin? }`);
     }
-    const { pathPrefix, scope, origin } = rule as {
+    const { pathPrefix, scope, origin } = ownOptions(rule) as {
       pathPrefix?: unknown;
       scope?: unknown;
       origin?: unknown;

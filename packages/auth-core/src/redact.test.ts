@@ -1,6 +1,7 @@
 import { redactSecrets, redactToken } from '@wb/auth-core';
 import { describe, expect, it } from 'vitest';
 import { sampleAccessToken } from '../test/support/expect-no-secret.js';
+import { redactHeldSecrets } from './redact.js';
 
 const jwt =
   'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyOmpkb2UiLCJleHAiOjE3MDAwMDAwMDB9.c2lnbmF0dXJlLWJ5dGVz_-x';
@@ -90,6 +91,51 @@ describe('redactSecrets', () => {
   ])('stays linear on adversarial input (%s)', (_name, text) => {
     const started = performance.now();
     redactSecrets(text);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('redactHeldSecrets', () => {
+  const token = sampleAccessToken('q');
+  const core = token.slice('wbat-'.length);
+  const basic = Buffer.from(`witboost:${token}`).toString('base64');
+  const split = (text: string, by: string) => text.match(/.{1,6}/g)?.join(by) ?? text;
+
+  it.each([
+    ['whole', token],
+    ['without its prefix', core],
+    ['as base64 of witboost:<token>', basic],
+    ['as base64url of the token', Buffer.from(token).toString('base64url')],
+    ['as base64 at another alignment', Buffer.from(`{"t":"${token}"}`).toString('base64')],
+    [
+      'JSON-escaped',
+      JSON.stringify(token)
+        .slice(1, -1)
+        .replace(/[a-z]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`),
+    ],
+    ['percent-encoded', [...token].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('')],
+    ['split by spaces', split(core, ' ')],
+    ['split by zero-width spaces', split(core, '\u200b')],
+    ['split by newlines and tabs', split(core, '\n\t')],
+    ['as a fragment of twelve characters', core.slice(10, 22)],
+  ])('removes the token %s', (_name, echo) => {
+    const out = redactHeldSecrets(`denied: ${echo} (see docs)`, [token]);
+    expect(out.startsWith('denied: ')).toBe(true);
+    expect(out.endsWith(' (see docs)')).toBe(true);
+    const compact = out.replace(/[\s\u200b]/g, '');
+    for (let i = 0; i + 8 <= core.length; i++) expect(compact).not.toContain(core.slice(i, i + 8));
+    expect(compact).not.toContain(basic.slice(12, 20));
+  });
+
+  it('keeps ordinary text and short tokens are only replaced whole', () => {
+    const text = 'duration_seconds exceeds the remaining lifetime of the access token';
+    expect(redactHeldSecrets(text, [token])).toBe(text);
+    expect(redactHeldSecrets('key abcd and abcdx', ['abcd'])).toBe('key … and …x');
+  });
+
+  it('stays fast on long hostile text', () => {
+    const started = performance.now();
+    redactHeldSecrets(`${'%41\\u0041\u200b '.repeat(200_000)}`, [token]);
     expect(performance.now() - started).toBeLessThan(1000);
   });
 });

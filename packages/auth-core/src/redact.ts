@@ -73,3 +73,104 @@ function looksLikeCredential(value: string): boolean {
   if (value.length < 8) return false;
   return /[0-9+/=._~-]/.test(value) || /[A-Z]/.test(value.slice(1));
 }
+
+/** Shortest piece of a held secret that counts as a leak: shorter runs occur by chance. */
+const FRAGMENT = 8;
+/** Longest server text examined; the quoted part is far shorter. */
+const MAX_EXAMINED = 4096;
+// Whitespace, zero-width and bidi marks: a secret split by them still reads as the secret.
+const INVISIBLE = /[\s\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/;
+const HEX4 = /^[0-9a-fA-F]{4}$/;
+const HEX2 = /^[0-9a-fA-F]{2}$/;
+
+/**
+ * Redacts from untrusted text (a server's error message) every trace of the secrets we hold:
+ * each secret whole, without its `wbat-` prefix, in base64 and base64url at any byte alignment
+ * (so `Basic base64("witboost:" + token)` too), JSON- or percent-escaped, and split by
+ * whitespace or zero-width characters; any run of {@link FRAGMENT} or more characters of one of
+ * those forms is replaced by `…`. Then {@link redactSecrets} removes whatever looks like a
+ * credential anyway. Text past the first 4096 characters is dropped.
+ *
+ * @param text - Untrusted text, e.g. the message of an exchange error response.
+ * @param secrets - What we sent or hold: the access token, a JWT.
+ * @returns The text, safe to quote in an error message or a log line.
+ */
+export function redactHeldSecrets(text: string, secrets: readonly string[]): string {
+  let out = typeof text === 'string' ? text.slice(0, MAX_EXAMINED) : '';
+  const held = secrets.filter((secret) => typeof secret === 'string' && secret.length >= 4);
+  for (const secret of held) out = out.split(secret).join(redactToken(secret));
+  const fragments = fragmentsOf(held);
+  if (fragments.size > 0) out = removeFragments(out, fragments);
+  return redactSecrets(out);
+}
+
+/** Every {@link FRAGMENT}-character piece of every form of the secrets. */
+function fragmentsOf(secrets: readonly string[]): Set<string> {
+  const pieces = new Set<string>();
+  for (const secret of secrets) {
+    const core = secret.startsWith('wbat-') ? secret.slice(5) : secret;
+    // A secret this short is only replaced whole: its pieces would match ordinary words.
+    if (core.length < FRAGMENT) continue;
+    for (const form of [core, ...base64Forms(secret), ...base64Forms(core)]) {
+      for (let i = 0; i + FRAGMENT <= form.length; i++) pieces.add(form.slice(i, i + FRAGMENT));
+    }
+  }
+  return pieces;
+}
+
+/** base64 and base64url of `value` at the three byte alignments, edge groups cut off. */
+function base64Forms(value: string): string[] {
+  const bytes = Buffer.from(value, 'utf8');
+  const forms: string[] = [];
+  for (let shift = 0; shift < 3; shift++) {
+    const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+    // The first group mixes the padding bytes, the last one what follows the secret.
+    const stable = encoded.slice(shift === 0 ? 0 : 4, -4);
+    forms.push(stable, stable.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return forms;
+}
+
+/**
+ * Replaces each stretch of `text` that, once invisible characters are dropped and JSON
+ * (`\uXXXX`, `\/`) and percent escapes decoded, holds a fragment of a secret.
+ */
+function removeFragments(text: string, fragments: ReadonlySet<string>): string {
+  // The decoded view, and for each of its characters where it starts and ends in `text`.
+  let view = '';
+  const from: number[] = [];
+  const to: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    const char = text[i] as string;
+    let decoded = char;
+    let width = 1;
+    if (char === '\\' && text[i + 1] === 'u' && HEX4.test(text.slice(i + 2, i + 6))) {
+      decoded = String.fromCharCode(Number.parseInt(text.slice(i + 2, i + 6), 16));
+      width = 6;
+    } else if (char === '\\' && text[i + 1] === '/') {
+      decoded = '/';
+      width = 2;
+    } else if (char === '%' && HEX2.test(text.slice(i + 1, i + 3))) {
+      decoded = String.fromCharCode(Number.parseInt(text.slice(i + 1, i + 3), 16));
+      width = 3;
+    }
+    if (!INVISIBLE.test(decoded)) {
+      view += decoded;
+      from.push(i);
+      to.push(i + width);
+    }
+    i += width;
+  }
+  const cut = new Uint8Array(text.length + 1);
+  for (let v = 0; v + FRAGMENT <= view.length; v++) {
+    if (!fragments.has(view.slice(v, v + FRAGMENT))) continue;
+    // The whole stretch from the fragment's first to its last character, separators included.
+    cut.fill(1, from[v] as number, to[v + FRAGMENT - 1] as number);
+  }
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    if (cut[i] === 0) out += text[i];
+    else if (i === 0 || cut[i - 1] === 0) out += '…';
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 import { createWitboostAuth } from './create-witboost-auth.js';
 import { WitboostAuthError } from './errors.js';
 import { createIdentityPool } from './identity-pool.js';
+import { ownOptions } from './own-options.js';
 import type {
   IdentityPool,
   WitboostAuth,
@@ -135,7 +136,7 @@ const MIDDLEWARE_KEYS = new Set([
  * identities and calls `identity(req)` for each request. An adapter only stores
  * `contextFor(req)` where its framework keeps per-request state.
  *
- * @param options - `{ auth }` or the options of `createWitboostAuth`, plus on-behalf-of settings
+ * @param given - `{ auth }` or the options of `createWitboostAuth`, plus on-behalf-of settings
  * @param adapter - the adapter's name (and its factory's and request's), for error messages
  * @returns `{ contextFor, identities, close }`
  * @throws `WitboostAuthError` with code `invalid_options` for any bad option; messages start
@@ -158,14 +159,19 @@ const MIDDLEWARE_KEYS = new Set([
  * ```
  */
 export function createRequestIdentities<Req>(
-  options: RequestIdentitiesOptions<Req>,
+  given: RequestIdentitiesOptions<Req>,
   adapter: RequestIdentitiesAdapter,
 ): RequestIdentities<Req> {
+  const options = ownOptions(given);
   validateOptions(options, adapter);
   const { identity, maxIdentities, identityIdleTimeoutMs, maxAccessTokenLength, ...authOptions } =
     options;
-  const owned = authOptions.auth === undefined;
-  const auth = authOptions.auth === undefined ? createWitboostAuth(authOptions) : authOptions.auth;
+  // From the own-properties copy: the rest object above has a prototype again.
+  const owned = options.auth === undefined;
+  const auth =
+    options.auth === undefined
+      ? createWitboostAuth(authOptions as WitboostAuthOptions)
+      : options.auth;
   let pool: IdentityPool;
   try {
     pool = createIdentityPool(auth, {

@@ -4,6 +4,7 @@
  */
 
 import type { TokenStore } from './store/token-store.js';
+import type { TelemetryMeterProvider, TelemetryTracerProvider } from './telemetry/otel-shapes.js';
 
 /**
  * How credentials are presented to Witboost.
@@ -236,6 +237,17 @@ export interface WitboostAuthOptions {
   principal?: Principal;
   /** Most scopes whose JWTs are cached at once; the least recently used is dropped beyond it. @default 32 */
   maxScopes?: number;
+  /**
+   * OpenTelemetry tracer provider for the spans around each exchange and shared-store round trip
+   * (never a cache hit). The core README lists every span and attribute.
+   * @default the global provider of `@opentelemetry/api` when that optional peer is installed; else no spans
+   */
+  tracerProvider?: TelemetryTracerProvider;
+  /**
+   * OpenTelemetry meter provider for the `witboost.auth.*` metrics listed in the core README.
+   * @default the global provider of `@opentelemetry/api` when that optional peer is installed; else no metrics
+   */
+  meterProvider?: TelemetryMeterProvider;
   /**
    * A store shared by the replicas of a fleet, e.g. `redisTokenStore({ client })` from
    * `@wb/auth-redis`. A miss or a refresh looks there before exchanging, so N replicas cause

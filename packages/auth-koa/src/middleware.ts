@@ -38,7 +38,7 @@ export interface WitboostKoaMiddleware {
  * @example
  * ```ts
  * import Koa from 'koa';
- * import { witboostAuth, witboostErrorMapper } from '@wb/auth-koa';
+ * import { witboostAuth, witboostErrorHandler } from '@wb/auth-koa';
  *
  * const app = new Koa();
  * const witboost = witboostAuth({
@@ -48,7 +48,7 @@ export interface WitboostKoaMiddleware {
  *     return typeof token === 'string' ? token : undefined;
  *   },
  * });
- * app.use(witboostErrorMapper());
+ * app.use(witboostErrorHandler());
  * app.use(witboost);
  * app.use(async (ctx) => {
  *   const answer = await ctx.state.witboost.fetch('/api/catalog/entities?kind=DataProduct');

@@ -1,5 +1,5 @@
 import type { WitboostKoaMiddleware } from '@wb/auth-koa';
-import { witboostAuth, witboostErrorMapper } from '@wb/auth-koa';
+import { witboostAuth, witboostErrorHandler } from '@wb/auth-koa';
 import { CALLER_HEADER, listen, type MiddlewareHarness } from '@wb/middleware-contract';
 import Koa3, { type Context } from 'koa';
 import Koa2 from 'koa2';
@@ -36,7 +36,7 @@ export async function readJson(req: AsyncIterable<Uint8Array>): Promise<unknown>
 
 /**
  * The middleware contract under one Koa major: `ctx.state.witboost`, errors mapped by
- * `witboostErrorMapper()` registered first, JSON bodies read by hand.
+ * `witboostErrorHandler()` registered first, JSON bodies read by hand.
  */
 export function koaHarness(
   major: string,
@@ -51,7 +51,7 @@ export function koaHarness(
     serve(middleware, routes) {
       const app = new Koa();
       app.silent = true;
-      app.use(witboostErrorMapper());
+      app.use(witboostErrorHandler());
       app.use(middleware);
       app.use(async (ctx, next) => {
         const route = routes.find((r) => r.method === ctx.method && r.path === ctx.path);

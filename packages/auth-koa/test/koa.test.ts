@@ -1,5 +1,5 @@
 import { createWitboostAuth } from '@wb/auth-core';
-import { witboostAuth, witboostErrorMapper } from '@wb/auth-koa';
+import { witboostAuth, witboostErrorHandler } from '@wb/auth-koa';
 import {
   CALLER_HEADER,
   countingAuth,
@@ -27,7 +27,7 @@ describe.each(koaMajors)('$major', ({ Koa }) => {
     const witboost = witboostAuth({ auth });
     mock.defer(() => witboost.close());
     const app = new Koa();
-    app.use(witboostErrorMapper());
+    app.use(witboostErrorHandler());
     app.use(witboost);
     app.use(async (ctx) => {
       const answer = await ctx.state.witboost.fetch('/api/catalog/entities?kind=DataProduct');
@@ -49,7 +49,7 @@ describe.each(koaMajors)('$major', ({ Koa }) => {
     await expect(auth.getToken()).resolves.toMatch(/^eyJ/);
   });
 
-  test('other errors pass through witboostErrorMapper untouched', async () => {
+  test('other errors pass through witboostErrorHandler untouched', async () => {
     const app = new Koa();
     app.silent = true;
     app.use(async (ctx, next) => {
@@ -60,7 +60,7 @@ describe.each(koaMajors)('$major', ({ Koa }) => {
         ctx.body = { message: (error as Error).message };
       }
     });
-    app.use(witboostErrorMapper());
+    app.use(witboostErrorHandler());
     app.use(() => {
       throw new Error('not ours');
     });

@@ -1,8 +1,8 @@
 import { type ModuleRef, ModulesContainer } from '@nestjs/core';
-import { attachWitboostAuth } from '@wb/auth-axios';
 import type { WitboostAuth } from '@wb/auth-core';
 import type { AxiosInstance } from 'axios';
 import { invalidModuleOptions } from './module-options.js';
+import { importOptional } from './optional-axios.js';
 
 const MISSING_HTTP_MODULE =
   '[@wb/auth-nestjs] httpService: true needs HttpModule from @nestjs/axios imported in the application';
@@ -37,8 +37,8 @@ function findHttpServices(moduleRef: ModuleRef, httpServiceClass: unknown): Axio
 
 /**
  * Attaches the Witboost interceptors to the `axiosRef` of every `HttpService` in the application
- * (each `HttpModule.register()` has its own). `@nestjs/axios` is an optional peer, so it is
- * imported only when the user opted in. Refuses axios's global default instance (plain
+ * (each `HttpModule.register()` has its own). `@nestjs/axios`, axios and `@wb/auth-axios` are
+ * optional peers, imported only when the user opted in. Refuses axios's global default instance (plain
  * `HttpModule`) unless `allowGlobalAxios`: every axios call in the process would carry the JWT.
  */
 export async function bindHttpService(
@@ -46,12 +46,14 @@ export async function bindHttpService(
   auth: WitboostAuth,
   binding: HttpServiceBinding,
 ): Promise<() => void> {
-  let httpServiceClass: unknown;
-  try {
-    httpServiceClass = (await import('@nestjs/axios')).HttpService;
-  } catch (error) {
-    throw new Error(`${MISSING_HTTP_MODULE} (the package could not be loaded)`, { cause: error });
+  const [nestAxios, adapter] = await Promise.all([
+    importOptional(() => import('@nestjs/axios')),
+    importOptional(() => import('@wb/auth-axios')),
+  ]);
+  if (nestAxios === undefined || adapter === undefined) {
+    throw new Error(`${MISSING_HTTP_MODULE} (install @nestjs/axios, axios and @wb/auth-axios)`);
   }
+  const httpServiceClass: unknown = nestAxios.HttpService;
   const instances = findHttpServices(moduleRef, httpServiceClass);
   if (instances.length === 0) throw new Error(MISSING_HTTP_MODULE);
   if (!binding.allowGlobalAxios && instances.some(isGlobalAxios)) {
@@ -61,7 +63,7 @@ export async function bindHttpService(
         'Import HttpModule.register({}) instead, or opt in with httpService: { allowGlobalAxios: true }',
     );
   }
-  const detachers = instances.map((instance) => attachWitboostAuth(instance, auth));
+  const detachers = instances.map((instance) => adapter.attachWitboostAuth(instance, auth));
   return () => {
     for (const detach of detachers) detach();
   };

@@ -14,3 +14,7 @@ export {
   toWitboostHttpException,
   WitboostAuthExceptionFilter,
 } from './witboost-auth-exception.filter.js';
+export {
+  WitboostHealthIndicator,
+  type WitboostHealthResult,
+} from './witboost-health.indicator.js';

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import type { Provider } from '@nestjs/common';
-import { type AccessTokenSource, redactToken, WitboostAuthError } from '@wb/auth-core';
+import { type AccessTokenSource, ownOptions, redactToken, WitboostAuthError } from '@wb/auth-core';
 import { WITBOOST_AUTH_MODULE_OPTIONS } from './witboost-auth.constants.js';
 import type { WitboostAuthModuleOptions } from './witboost-auth.module-definition.js';
 
@@ -23,7 +23,8 @@ export function assertForRootArgument(options: unknown): void {
 }
 
 /** @see assertForRootArgument */
-export function assertForRootAsyncArgument(options: unknown): void {
+export function assertForRootAsyncArgument(argument: unknown): void {
+  const options = ownOptions(argument);
   if (!isPlainObject(options)) {
     throw invalidModuleOptions('forRootAsync(options) needs an object with useFactory');
   }
@@ -54,7 +55,8 @@ function describeAccessToken(token: unknown): unknown {
  * `JSON.stringify` of it show a label instead of the access token: Nest's builder already hands
  * out a copy (without the extras), and a copy we make must not print the secret.
  */
-export function toModuleOptions(value: unknown): WitboostAuthModuleOptions {
+export function toModuleOptions(given: unknown): WitboostAuthModuleOptions {
+  const value = ownOptions(given);
   if (!isPlainObject(value)) {
     throw invalidModuleOptions('the module options must be an object, e.g. { baseUrl }');
   }
@@ -71,7 +73,8 @@ export function toModuleOptions(value: unknown): WitboostAuthModuleOptions {
   ) {
     throw invalidModuleOptions('httpService must be a boolean or { allowGlobalAxios: boolean }');
   }
-  const options = { ...value } as unknown as WitboostAuthModuleOptions;
+  const options = value as unknown as WitboostAuthModuleOptions;
+  if (isPlainObject(httpService)) options.httpService = ownOptions(httpService);
   const summary = () => ({ ...options, accessToken: describeAccessToken(options.accessToken) });
   return Object.defineProperties(options, {
     toJSON: { value: summary },

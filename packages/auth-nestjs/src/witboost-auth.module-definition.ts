@@ -1,5 +1,9 @@
-import { ConfigurableModuleBuilder, type ConfigurableModuleOptionsFactory } from '@nestjs/common';
-import type { WitboostAuthOptions } from '@wb/auth-core';
+import {
+  ConfigurableModuleBuilder,
+  type ConfigurableModuleOptionsFactory,
+  type LoggerService,
+} from '@nestjs/common';
+import type { WitboostAuthOptions, WitboostLogger } from '@wb/auth-core';
 import { invalidModuleOptions, protectOptionsProvider } from './module-options.js';
 import { WITBOOST_AUTH_MODULE_OPTIONS } from './witboost-auth.constants.js';
 
@@ -17,7 +21,13 @@ import { WITBOOST_AUTH_MODULE_OPTIONS } from './witboost-auth.constants.js';
  * };
  * ```
  */
-export interface WitboostAuthModuleOptions extends WitboostAuthOptions {
+export interface WitboostAuthModuleOptions extends Omit<WitboostAuthOptions, 'logger'> {
+  /**
+   * Where the authenticator's events go (never a secret): a Nest `Logger` / `LoggerService`, a
+   * pino-compatible logger, or `false` for none.
+   * @default new Logger('WitboostAuth') from `@nestjs/common`, info and above
+   */
+  logger?: LoggerService | WitboostLogger | false;
   /**
    * Attach the Witboost interceptors to the `axiosRef` of every `@nestjs/axios` `HttpService` of
    * the application on module init. Requires `HttpModule.register(…)` somewhere in the

@@ -1,6 +1,7 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { createWitboostAuth, type WitboostAuth } from '@wb/auth-core';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { createWitboostAuth, ownOptions, toWitboostLogger, type WitboostAuth } from '@wb/auth-core';
 import { assertForRootArgument, assertForRootAsyncArgument } from './module-options.js';
+import { createOptionalAxios, WITBOOST_AXIOS } from './optional-axios.js';
 import { WITBOOST_AUTH, WITBOOST_AUTH_MODULE_OPTIONS } from './witboost-auth.constants.js';
 import {
   ConfigurableWitboostAuthModule,
@@ -11,8 +12,14 @@ import {
 import { WitboostAuthService } from './witboost-auth.service.js';
 
 function createAuthFromModuleOptions(options: WitboostAuthModuleOptions): WitboostAuth {
-  const { httpService: _nestOnly, ...coreOptions } = options;
-  return createWitboostAuth(coreOptions);
+  const { httpService: _nestOnly, logger, ...coreOptions } = options;
+  // Nest's logger unless told otherwise; only info and above, as nobody configured it for
+  // per-request debug lines.
+  const adapted =
+    logger === false
+      ? undefined
+      : toWitboostLogger(logger ?? new Logger('WitboostAuth'), logger ? {} : { minLevel: 'info' });
+  return createWitboostAuth({ ...coreOptions, logger: adapted });
 }
 
 /**
@@ -51,6 +58,7 @@ function createAuthFromModuleOptions(options: WitboostAuthModuleOptions): Witboo
       useFactory: createAuthFromModuleOptions,
       inject: [WITBOOST_AUTH_MODULE_OPTIONS],
     },
+    { provide: WITBOOST_AXIOS, useFactory: createOptionalAxios, inject: [WITBOOST_AUTH] },
     WitboostAuthService,
   ],
   exports: [WITBOOST_AUTH, WITBOOST_AUTH_MODULE_OPTIONS, WitboostAuthService],
@@ -65,7 +73,7 @@ export class WitboostAuthModule extends ConfigurableWitboostAuthModule {
   static override forRoot(options: WitboostAuthModuleForRootOptions): DynamicModule {
     assertForRootArgument(options);
     // biome-ignore lint/complexity/noThisInStatic: the builder's forRoot registers `this` as the module, which must stay WitboostAuthModule (its providers), not the base class
-    return super.forRoot(options);
+    return super.forRoot(ownOptions(options));
   }
 
   /**
@@ -78,6 +86,6 @@ export class WitboostAuthModule extends ConfigurableWitboostAuthModule {
   static override forRootAsync(options: WitboostAuthModuleAsyncOptions): DynamicModule {
     assertForRootAsyncArgument(options);
     // biome-ignore lint/complexity/noThisInStatic: the builder's forRootAsync registers `this` as the module, which must stay WitboostAuthModule (its providers), not the base class
-    return super.forRootAsync(options);
+    return super.forRootAsync(ownOptions(options));
   }
 }

@@ -1,10 +1,11 @@
 import { inspect } from 'node:util';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { createWitboostAxios } from '@wb/auth-axios';
 import type { AuthMode, GetTokenOptions, Principal, WitboostAuth } from '@wb/auth-core';
 import type { AxiosInstance } from 'axios';
 import { bindHttpService, type HttpServiceBinding } from './http-service-binding.js';
+import { invalidModuleOptions } from './module-options.js';
+import { WITBOOST_AXIOS } from './optional-axios.js';
 import { WITBOOST_AUTH, WITBOOST_AUTH_MODULE_OPTIONS } from './witboost-auth.constants.js';
 import type { WitboostAuthModuleOptions } from './witboost-auth.module-definition.js';
 
@@ -51,12 +52,11 @@ export interface WitboostAuthServiceSummary {
  */
 @Injectable()
 export class WitboostAuthService implements OnModuleInit, OnApplicationShutdown {
-  /** An axios instance with `baseURL` = the Witboost base URL and the Witboost interceptors. */
-  readonly axios: AxiosInstance;
   // Private fields rather than properties: util.inspect (even with showHidden) never shows them,
   // and the ModuleRef reaches every provider, the user's options and access token included.
   readonly #httpService: HttpServiceBinding | undefined;
   readonly #moduleRef: ModuleRef;
+  readonly #axios: AxiosInstance | null;
   #detachHttpService: (() => void) | undefined;
 
   constructor(
@@ -64,14 +64,29 @@ export class WitboostAuthService implements OnModuleInit, OnApplicationShutdown 
     @Inject(WITBOOST_AUTH) readonly auth: WitboostAuth,
     @Inject(WITBOOST_AUTH_MODULE_OPTIONS) options: WitboostAuthModuleOptions,
     @Inject(ModuleRef) moduleRef: ModuleRef,
+    @Inject(WITBOOST_AXIOS) axios: AxiosInstance | null,
   ) {
-    this.axios = createWitboostAxios({ auth });
+    this.#axios = axios;
     const { httpService } = options;
     this.#httpService =
       httpService === true || typeof httpService === 'object'
         ? { allowGlobalAxios: httpService !== true && httpService.allowGlobalAxios === true }
         : undefined;
     this.#moduleRef = moduleRef;
+  }
+
+  /**
+   * An axios instance with `baseURL` = the Witboost base URL and the Witboost interceptors.
+   * Needs the optional peers `axios` and `@wb/auth-axios`; without them use {@link fetch}.
+   * @throws WitboostAuthError `invalid_options` when they are not installed
+   */
+  get axios(): AxiosInstance {
+    if (this.#axios === null) {
+      throw invalidModuleOptions(
+        'WitboostAuthService.axios needs the optional peers axios and @wb/auth-axios (npm install axios @wb/auth-axios); use fetch() without them',
+      );
+    }
+    return this.#axios;
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { WitboostRequestContext } from '@wb/auth-core';
-import { witboostAuth, witboostErrorMapper } from '@wb/auth-koa';
+import { witboostAuth, witboostErrorHandler } from '@wb/auth-koa';
 import Koa from 'koa';
 import { describe } from 'vitest';
 import { callWitboost, serveMiddlewareApp, targetOf } from './support/middleware-soak.js';
@@ -10,7 +10,7 @@ describe('soak: @wb/auth-koa middleware', () => {
     const middleware = witboostAuth(authOptions);
     let context: WitboostRequestContext | undefined;
     const app = new Koa();
-    app.use(witboostErrorMapper());
+    app.use(witboostErrorHandler());
     app.use(middleware);
     app.use(async (ctx) => {
       const witboost = ctx.state.witboost;

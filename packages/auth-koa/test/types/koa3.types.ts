@@ -1,14 +1,14 @@
 // Compiled by `pnpm typecheck`, never run: proves `ctx.state.witboost` is typed without a cast
 // under @types/koa 3 (`koa2.types.ts` does the same under @types/koa 2).
 import type { WitboostRequestContext } from '@wb/auth-core';
-import { witboostAuth, witboostErrorMapper } from '@wb/auth-koa';
+import { witboostAuth, witboostErrorHandler } from '@wb/auth-koa';
 import Koa from 'koa';
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 declare const auth: WitboostRequestContext['auth'];
 
 const app = new Koa();
-app.use(witboostErrorMapper());
+app.use(witboostErrorHandler());
 app.use(witboostAuth({ auth, identity: (ctx) => ctx.get('x-witboost-access-token') || undefined }));
 app.use(async (ctx) => {
   const context: WitboostRequestContext = ctx.state.witboost;

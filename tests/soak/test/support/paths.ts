@@ -10,8 +10,14 @@ import {
   type WitboostAuthOptions,
   type WitboostRequestContext,
 } from '@wb/auth-core';
-import { witboostAuth as expressWitboostAuth, witboostErrorHandler } from '@wb/auth-express';
-import { witboostAuth as koaWitboostAuth, witboostErrorMapper } from '@wb/auth-koa';
+import {
+  witboostErrorHandler as expressErrorHandler,
+  witboostAuth as expressWitboostAuth,
+} from '@wb/auth-express';
+import {
+  witboostErrorHandler as koaErrorHandler,
+  witboostAuth as koaWitboostAuth,
+} from '@wb/auth-koa';
 import {
   WitboostAuthExceptionFilter,
   WitboostAuthModule,
@@ -207,7 +213,7 @@ export const requestPaths: Record<string, RequestPath> = {
         next(error);
       }
     });
-    app.use(witboostErrorHandler());
+    app.use(expressErrorHandler());
     return middlewareOutcome(
       await listen(app),
       middleware,
@@ -217,7 +223,7 @@ export const requestPaths: Record<string, RequestPath> = {
       callerToken,
     );
   },
-  'koa middleware + witboostErrorMapper': async (options, capture, origin, callerToken) => {
+  'koa middleware + witboostErrorHandler': async (options, capture, origin, callerToken) => {
     const middleware = koaWitboostAuth({
       ...options,
       identity: (ctx) => {
@@ -227,7 +233,7 @@ export const requestPaths: Record<string, RequestPath> = {
     });
     let context: WitboostRequestContext | undefined;
     const app = new Koa();
-    app.use(witboostErrorMapper());
+    app.use(koaErrorHandler());
     app.use(middleware);
     app.use(async (ctx) => {
       context = ctx.state.witboost;

@@ -1,0 +1,56 @@
+/** What the transport keeps instead of the credential it sent. */
+const REDACTED = '[redacted by @wb/auth-axios]';
+
+/** Node's `kOutHeaders` symbol (the header map of an outgoing message), found on first use. */
+let outHeaders: symbol | undefined;
+
+type Loose = Record<PropertyKey, unknown> | null | undefined;
+
+function isObject(value: unknown): value is Record<PropertyKey, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function scrubRecord(record: Loose, header: string): void {
+  if (!isObject(record)) return;
+  for (const name of Object.keys(record)) if (record[name] === header) record[name] = REDACTED;
+}
+
+function scrubClientRequest(request: Record<PropertyKey, unknown>, header: string): void {
+  if (typeof request._header !== 'string') return;
+  request._header = request._header.replaceAll(header, REDACTED);
+  // A socket that never connected still holds the bytes it was to write.
+  const socket = request.socket as Loose;
+  if (typeof socket?._pendingData === 'string') {
+    socket._pendingData = socket._pendingData.replaceAll(header, REDACTED);
+  }
+  outHeaders ??= Object.getOwnPropertySymbols(request).find((s) => s.description === 'kOutHeaders');
+  const map = outHeaders === undefined ? undefined : (request[outHeaders] as Loose);
+  // Entries are [name as given, value].
+  for (const entry of Object.values(map ?? {}))
+    if (Array.isArray(entry)) scrubRecord(entry as never, header);
+}
+
+/**
+ * Replaces `header`, once the request is sent, wherever the transport's record of the request
+ * keeps it: Node's `ClientRequest` (its raw header lines and header map), follow-redirects'
+ * `RedirectableRequest` (its options, and the `ClientRequest` of each side), and the fetch
+ * `Request`. These are what `response.request`, `error.request`, a streamed response's `req`
+ * and its socket lead to, so `console.log`, `util.inspect` (even `showHidden`) and
+ * `JSON.stringify` of a response or an error show no credential, for any copy of axios. Plain
+ * writes of existing fields: none of these objects changes shape, which keeps V8's fast paths
+ * (redefining fields as non-enumerable did not: see `axios_overhead_vs_static` in bench/).
+ */
+export function scrubSentRequest(request: unknown, header: string): void {
+  if (!isObject(request)) return;
+  scrubClientRequest(request, header);
+  const redirectable = isObject(request._redirectable) ? request._redirectable : request;
+  if (isObject(redirectable._options)) {
+    scrubRecord(redirectable._options.headers as Loose, header);
+    if (isObject(redirectable._currentRequest))
+      scrubClientRequest(redirectable._currentRequest, header);
+  }
+  const fetchHeaders = request.headers as Headers | undefined;
+  if (typeof fetchHeaders?.get === 'function' && fetchHeaders.get('authorization') === header) {
+    fetchHeaders.set('authorization', REDACTED);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * "What does this URL resolve to?": the one resolver of request URLs, used by the URL router
+ * (`authorizationFor`, `isWitboostUrl`, `scopeFor`) and by `auth.fetch` to know where to send.
+ */
+
+// Two slashes of either kind start an authority for http(s), so the host is the caller's.
+const PROTOCOL_RELATIVE = /^[\\/]{2}/;
+const TAB_OR_NEWLINE = /[\t\n\r]/g;
+// Node's legacy `url.parse` skips every JavaScript whitespace (NBSP, BOM…) in front of a scheme.
+const WHITESPACE = /\s/;
+// A scheme as the legacy `url.parse` reads one (digits first allowed): `1http://evil` names a host there.
+const NAMES_SCHEME = /^[a-z0-9.+-]+:/i;
+
+/**
+ * Resolves what a caller passed against `baseUrl` (origin + path, no trailing slash needed).
+ * An absolute URL is kept; anything the WHATWG parser reads as protocol-relative (`//h`, `\\h`,
+ * `/\h`, ` //h`, `/\t/h`…) resolves to its own host, exactly as `new URL(input, base)` would
+ * send it; any other string is appended to the base path, like axios `baseURL` or ky
+ * `prefixUrl` (`/api/x` on `https://h/wb` is `https://h/wb/api/x`).
+ *
+ * A string that names a scheme (`https://evil:99999/x`, ` 1http://evil/x`) but that the WHATWG
+ * parser rejects resolves to nothing: taken as a relative path it would get a credential, and a
+ * client built on the legacy `url.parse` would send that credential to the host it names.
+ *
+ * @returns The URL, or `undefined` when the input is not a usable URL.
+ */
+export function resolveAgainstBase(baseUrl: string, input: string): URL | undefined {
+  if (URL.canParse(input)) return new URL(input);
+  if (namesScheme(input)) return undefined;
+  const base = baseUrl.replace(/\/+$/, '');
+  const cleaned = stripIgnored(input);
+  try {
+    if (PROTOCOL_RELATIVE.test(cleaned)) return new URL(cleaned, `${base}/`);
+    return new URL(base + (cleaned.startsWith('/') ? cleaned : `/${cleaned}`));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `input` starts with a scheme for the WHATWG or the legacy parser. */
+function namesScheme(input: string): boolean {
+  let start = 0;
+  // The WHATWG parser skips C0 controls and spaces there.
+  while (
+    start < input.length &&
+    (input.charCodeAt(start) <= 0x20 || WHITESPACE.test(input[start] ?? ''))
+  ) {
+    start++;
+  }
+  return NAMES_SCHEME.test(input.slice(start).replace(TAB_OR_NEWLINE, ''));
+}
+
+/** What the WHATWG parser ignores: C0 controls and spaces around the input, tabs and newlines in it. */
+function stripIgnored(input: string): string {
+  let start = 0;
+  let end = input.length;
+  while (start < end && input.charCodeAt(start) <= 0x20) start++;
+  while (end > start && input.charCodeAt(end - 1) <= 0x20) end--;
+  return input.slice(start, end).replace(TAB_OR_NEWLINE, '');
+}
