@@ -86,6 +86,14 @@ const METRICS: ReadonlyArray<{ name: string; run: (ctx: BenchContext) => Promise
       ],
     },
     {
+      name: 'store_*',
+      run: async (ctx) => (await import('./metrics/store-path.js')).storePathMetrics(ctx),
+    },
+    {
+      name: 'fleet_*',
+      run: async (ctx) => (await import('./metrics/fleet.js')).fleetMetrics(ctx),
+    },
+    {
       name: 'axios_overhead_vs_static',
       run: async (ctx) => [
         await (await import('./metrics/axios-overhead.js')).axiosOverheadMetric(ctx),

@@ -22,7 +22,16 @@ export interface RedisClientLike {
   duplicate(): RedisSubscriberLike;
 }
 
-/** What the store does with a duplicate connection: subscribe to the change channel, and close. */
+/**
+ * What the store does with a duplicate connection: subscribe to the change channel, and close.
+ *
+ * @example
+ * ```ts
+ * import type { RedisSubscriberLike } from '@wb/auth-redis';
+ * import { createClient } from 'redis';
+ * const subscriber: RedisSubscriberLike = createClient().duplicate();
+ * ```
+ */
 export interface RedisSubscriberLike {
   on(event: 'error', listener: (error: unknown) => void): unknown;
   connect(): Promise<unknown>;
@@ -30,7 +39,15 @@ export interface RedisSubscriberLike {
   destroy(): unknown;
 }
 
-/** A pub/sub callback; node-redis passes Buffers in buffer mode, strings otherwise. */
+/**
+ * A pub/sub callback; node-redis passes Buffers in buffer mode, strings otherwise.
+ *
+ * @example
+ * ```ts
+ * import type { ChannelListener } from '@wb/auth-redis';
+ * const listener: ChannelListener = (message) => console.log(String(message));
+ * ```
+ */
 export type ChannelListener = (message: string | Buffer, channel: string | Buffer) => void;
 
 const METHODS = ['get', 'set', 'eval', 'publish', 'subscribe', 'duplicate'] as const;

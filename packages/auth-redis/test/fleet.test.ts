@@ -106,7 +106,9 @@ describe('a fleet of replicas on one redis-server', { timeout: 180_000 }, () => 
     const first = await roundAll(replicas);
     expect(first.failed).toBe(0);
     const cold = exchanges() - before;
-    expect(cold).toBeLessThanOrEqual(Math.ceil(IDENTITIES * 1.1) + 1); // +1: the service identity never exchanges
+    // About one per identity (12 on an idle machine). On a loaded CI machine an exchange can take
+    // longer than a waiter's 3 s bound, and the waiter then exchanges itself: never once per replica.
+    expect(cold).toBeLessThan(IDENTITIES * 2);
     report('cold start', { replicas: REPLICAS, identities: IDENTITIES, exchanges: cold });
 
     // An observer with the same store reads the shared JWTs (no exchange) to know what to look for.
@@ -177,7 +179,8 @@ describe('a fleet of replicas on one redis-server', { timeout: 180_000 }, () => 
     const after = await rounds(replicas, 20_000, (last) => recoveredAt(last.reports) !== undefined);
     const recovered = recoveredAt(after.last.reports);
     expect(frozen.failed + after.failed).toBe(0);
-    expect(frozen.maxMs).toBeLessThan(2_000);
+    // Bounded by the 150 ms call timeout plus an exchange; generous for a loaded machine.
+    expect(frozen.maxMs).toBeLessThan(5_000);
     expect(recovered).toBeDefined();
     report('SIGSTOP/SIGCONT', {
       failed: frozen.failed + after.failed,

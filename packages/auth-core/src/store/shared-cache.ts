@@ -196,24 +196,35 @@ export function createSharedCache(
       const waitUntil = Date.now() + t.waitBoundMs;
       let missed = false;
       for (;;) {
-        const { record, mark, now } = await read(key, keys, options.refresh);
+        // The read and the lease go out together (one round trip, pipelined by the client): a
+        // cold miss costs one round trip before the exchange. A lease taken beside a hit or a
+        // mark is given back at once.
+        const owner = randomBytes(12).toString('base64url');
+        const [got, leased] = await Promise.allSettled([
+          read(key, keys, options.refresh),
+          guarded.lease(keys.lease, owner, t.leaseMs),
+        ]);
+        const won = leased.status === 'fulfilled' && leased.value;
+        const giveBack = () => (won ? release(keys, owner) : undefined);
+        if (got.status === 'rejected') {
+          giveBack();
+          throw got.reason;
+        }
+        const { record, mark, now } = got.value;
         if (record !== undefined) {
+          giveBack();
           lookup(key, 'hit');
           remember(keys, record.jwt);
           return { record, from: 'store' };
         }
         if (!missed) lookup(key, 'miss');
         missed = true;
-        if (mark !== undefined) throw markError(mark, now, options.principal);
-        const owner = randomBytes(12).toString('base64url');
-        if (await guarded.lease(keys.lease, owner, t.leaseMs)) {
-          // A holder that finished between our read and our lease left its JWT: take that.
-          const again = await read(key, keys, options.refresh);
-          if (again.record === undefined) return await runExchange(owner);
-          release(keys, owner);
-          remember(keys, again.record.jwt);
-          return { record: again.record, from: 'store' };
+        if (mark !== undefined) {
+          giveBack();
+          throw markError(mark, now, options.principal);
         }
+        if (leased.status === 'rejected') throw leased.reason;
+        if (won) return await runExchange(owner);
         // Another replica is exchanging: wait for its result, bounded.
         if (now >= waitUntil || options.signal?.aborted) return await runExchange();
         const pollMs = t.pollMinMs + Math.random() * (t.pollMaxMs - t.pollMinMs);
