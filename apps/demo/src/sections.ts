@@ -10,6 +10,7 @@ import { createApp as createKoaApp } from '@wb/example-koa';
 import { createApp as createNestApp } from '@wb/example-nestjs';
 import { fleetSection } from './fleet-section.js';
 import { duration, type Section, type SectionContext } from './run.js';
+import { wbAuthSection } from './wb-auth-section.js';
 
 // What the demo shows, in order. A new section is one more entry in `sections` at the end.
 
@@ -347,5 +348,6 @@ export const sections: readonly Section[] = [
   koaExample,
   nestExample,
   fleetSection,
+  wbAuthSection,
   basic,
 ];

@@ -1,4 +1,5 @@
 import { WitboostAuthError } from './errors.js';
+import { CREDENTIAL_HEADERS, isReplayableBody } from './http-rules.js';
 import { redactSecrets } from './redact.js';
 import type { WitboostAuthEvent } from './types.js';
 import { resolveAgainstBase } from './url/resolve.js';
@@ -30,8 +31,6 @@ const REQUEST_BODY_HEADERS = [
   'content-type',
   'content-length',
 ];
-/** Credentials a browser drops on a cross-origin redirect; so do we. */
-const CROSS_ORIGIN_STRIPPED = ['authorization', 'cookie', 'proxy-authorization'];
 /** The fetch standard upper-cases these methods only (not PATCH). */
 const NORMALISED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
 
@@ -129,7 +128,7 @@ export function createAuthFetch(deps: AuthFetchDeps): AuthFetch {
         body,
         redirect: 'manual',
         signal,
-        ...(isReplayable(body) ? {} : { duplex: 'half' as const }),
+        ...(isReplayableBody(body) ? {} : { duplex: 'half' as const }),
       });
 
     for (;;) {
@@ -144,7 +143,12 @@ export function createAuthFetch(deps: AuthFetchDeps): AuthFetch {
       }
       let response = await send(headers);
 
-      if (response.status === 401 && attached !== undefined && !replayed && isReplayable(body)) {
+      if (
+        response.status === 401 &&
+        attached !== undefined &&
+        !replayed &&
+        isReplayableBody(body)
+      ) {
         replayed = true;
         deps.invalidate(attached);
         let fresh: string | undefined;
@@ -193,13 +197,13 @@ export function createAuthFetch(deps: AuthFetchDeps): AuthFetch {
         method = 'GET';
         body = null;
         for (const name of REQUEST_BODY_HEADERS) plan.headers.delete(name);
-      } else if (!isReplayable(body)) {
+      } else if (!isReplayableBody(body)) {
         // A stream is spent: the caller gets the redirect and can decide.
         return markRedirected(response, hops - 1);
       }
       if (next.origin !== originalOrigin && !leftOrigin) {
         leftOrigin = true;
-        for (const name of CROSS_ORIGIN_STRIPPED) plan.headers.delete(name);
+        for (const name of CREDENTIAL_HEADERS) plan.headers.delete(name);
       }
       discard(response);
       url = next;
@@ -297,20 +301,6 @@ function parseUrl(value: string, base?: URL): URL | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A body fetch can send again: everything but streams and async iterables. */
-function isReplayable(body: RequestInit['body']): boolean {
-  return (
-    body === undefined ||
-    body === null ||
-    typeof body === 'string' ||
-    body instanceof URLSearchParams ||
-    body instanceof ArrayBuffer ||
-    ArrayBuffer.isView(body) ||
-    body instanceof Blob ||
-    body instanceof FormData
-  );
 }
 
 /** Releases the connection of a response nobody will read. */

@@ -1,5 +1,5 @@
 import { createAuthFetch } from './auth-fetch.js';
-import { systemClock } from './engine/clock.js';
+import { type Clock, systemClock } from './engine/clock.js';
 import { type EngineShared, TokenEngine } from './engine/token-engine.js';
 import { closedError, WitboostAuthError } from './errors.js';
 import { createObserver } from './observer.js';
@@ -52,7 +52,16 @@ function urlRouter(config: ResolvedConfig): UrlRouter<UrlDecision> {
  * await auth.close();
  * ```
  */
-export function createWitboostAuth(given: WitboostAuthOptions): WitboostAuth {
+export function createWitboostAuth(options: WitboostAuthOptions): WitboostAuth {
+  return createWitboostAuthWith(options, systemClock, Math.random);
+}
+
+/** {@link createWitboostAuth} on a given clock and random source (internal: the simulation). */
+export function createWitboostAuthWith(
+  given: WitboostAuthOptions,
+  clock: Clock,
+  random: () => number,
+): WitboostAuth {
   const options = ownOptions(given);
   const config = resolveOptions(options);
   const source = toAccessTokenSource(options.accessToken, config.principal);
@@ -60,8 +69,8 @@ export function createWitboostAuth(given: WitboostAuthOptions): WitboostAuth {
   const shared: Shared = {
     config,
     emit,
-    clock: systemClock,
-    random: Math.random,
+    clock,
+    random,
     router: urlRouter(config),
     // One shared cache (and circuit breaker) for the instance and every identity made from it.
     cache: config.store === undefined ? undefined : createSharedCache(config.store, emit),

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { createWitboostAuth } from './create-witboost-auth.js';
 import { isWitboostAuthError } from './errors.js';
-import { toWitboostLogger } from './logger-adapter.js';
+import { type MessageLogger, toWitboostLogger } from './logger-adapter.js';
 
 function recorder(methods: string[]) {
   const calls: unknown[][] = [];
@@ -63,5 +64,26 @@ describe('toWitboostLogger', () => {
       }
       expect(isWitboostAuthError(thrown) && thrown.code).toBe('invalid_options');
     }
+  });
+});
+
+describe('createWitboostAuth({ logger })', () => {
+  test('takes a NestJS Logger as it is: a failed exchange is one error line, no secret', async () => {
+    const { logger, calls } = recorder(['log', 'warn', 'error', 'debug', 'verbose']);
+    const accessToken = 'wbat-nest-logger-test-0123456789abcdef';
+    const auth = createWitboostAuth({
+      baseUrl: 'https://witboost.example.com',
+      accessToken,
+      logger: logger as unknown as MessageLogger,
+      fetch: async () => new Response('{"message":"nope"}', { status: 401 }),
+    });
+    await expect(auth.getToken()).rejects.toMatchObject({ code: 'access_token_rejected' });
+    await auth.close();
+    const errors = calls.filter(([level]) => level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0]?.[1])).toMatch(
+      /^witboost: JWT exchange failed \{.*access_token_rejected/,
+    );
+    expect(JSON.stringify(calls)).not.toContain(accessToken.slice(5));
   });
 });

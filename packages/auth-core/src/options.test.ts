@@ -132,7 +132,11 @@ describe('createWitboostAuth option validation', () => {
     ['refresh value a string', { ...base, refresh: { maxBackoffMs: '5' } }, /finite number/],
     ['fetch not a function', { ...base, fetch: 'fetch' }, /fetch must be a function/],
     ['onEvent not a function', { ...base, onEvent: {} }, /onEvent must be a function/],
-    ['logger without methods', { ...base, logger: { info() {} } }, /logger must have/],
+    [
+      'logger without methods',
+      { ...base, logger: { info() {} } },
+      /logger must be pino-compatible/,
+    ],
     ['keepWarm not boolean', { ...base, keepWarm: 'yes' }, /keepWarm must be a boolean/],
     [
       'allowInsecureHttp not boolean',

@@ -1,4 +1,5 @@
 import { invalidOption } from './fail.js';
+import { toWitboostLogger } from './logger-adapter.js';
 import { ownOptions } from './own-options.js';
 import {
   assertScope,
@@ -144,17 +145,8 @@ export function resolveOptions(given: WitboostAuthOptions): ResolvedConfig {
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
     invalidOption(`onEvent must be a function (got ${typeName(options.onEvent)})`);
   }
-  const logger = options.logger;
-  if (logger !== undefined) {
-    const methods = ['debug', 'info', 'warn', 'error'] as const;
-    if (
-      typeof logger !== 'object' ||
-      logger === null ||
-      methods.some((m) => typeof logger[m] !== 'function')
-    ) {
-      invalidOption('logger must have debug, info, warn and error methods (pino-compatible)');
-    }
-  }
+  // pino-style loggers are used as they are; a NestJS Logger / LoggerService is adapted.
+  const logger = toWitboostLogger(options.logger);
 
   return {
     baseUrl: baseOrigin + basePath,

@@ -3,6 +3,7 @@
  * NestJS) are written against: change it only with them in mind.
  */
 
+import type { MessageLogger } from './logger-adapter.js';
 import type { TokenStore } from './store/token-store.js';
 import type { TelemetryMeterProvider, TelemetryTracerProvider } from './telemetry/otel-shapes.js';
 
@@ -229,8 +230,8 @@ export interface WitboostAuthOptions {
   allowInsecureHttp?: boolean;
   /** fetch implementation. @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
-  /** Pino-compatible logger. @default silent */
-  logger?: WitboostLogger;
+  /** A pino-compatible logger, or a NestJS `Logger` / `LoggerService` (see {@link toWitboostLogger}). @default silent */
+  logger?: WitboostLogger | MessageLogger;
   /** Observability hook; never receives a secret. Exceptions thrown by it are swallowed. */
   onEvent?: (event: WitboostAuthEvent) => void;
   /** Whom this instance acts for. @default 'service' */

@@ -11,43 +11,44 @@ import {
 
 const refresh = { ...REFRESH_DEFAULTS };
 
-/** The attempt times of `failures` failures in a row, each failing the moment it is tried. */
-function attempts(failures: number, random: () => number, retryAfterMs?: number): number[] {
+/** The attempt times of `failures` failures in a row, each failing `latencyMs` after it starts. */
+function attempts(failures: number, random: () => number, latencyMs = 0, retryAfterMs?: number) {
   const times = [0];
   let backoff: Backoff = NO_BACKOFF;
   for (let i = 0; i < failures; i++) {
-    backoff = nextBackoff(backoff, times.at(-1) ?? 0, retryAfterMs, refresh, random);
+    const started = times.at(-1) ?? 0;
+    backoff = nextBackoff(backoff, started, started + latencyMs, retryAfterMs, refresh, random);
     times.push(backoff.nextAttemptAt);
   }
   return times;
 }
 
-describe('nextBackoff (one attempt per window, full jitter inside it)', () => {
-  it('puts each retry in its own window; windows double up to the ceiling', () => {
-    expect(attempts(4, () => 0)).toEqual([0, 0, 500, 1500, 3500]);
-    expect(attempts(4, () => 0.5)).toEqual([0, 250, 1000, 2500, 5500]);
-    const top = attempts(9, () => 0.999_999);
-    expect(top.slice(0, 4)).toEqual([0, 499, 1499, 3499]);
-    // At the ceiling, one attempt per 30 s window however the draws fall.
-    expect((top[9] ?? 0) - (top[8] ?? 0)).toBe(30_000);
+describe('nextBackoff', () => {
+  it('uses full jitter while the ceiling grows', () => {
+    expect(attempts(4, () => 0)).toEqual([0, 0, 0, 0, 0]);
+    expect(attempts(4, () => 0.5)).toEqual([0, 250, 750, 1750, 3750]);
+    expect(attempts(3, () => 0.999_999)).toEqual([0, 499, 1498, 3497]);
   });
 
-  it('makes at most k + 1 attempts in any k ceilings of an outage, for any draws', () => {
+  it('then makes exactly one attempt per ceiling, whatever the draws and the latency', () => {
     let seed = 7;
     const random = () => {
       seed = (seed * 48_271) % 2_147_483_647;
       return seed / 2_147_483_647;
     };
-    const times = attempts(400, random);
-    for (let i = 0; i + 2 < times.length; i++) {
-      const [first = 0, third = 0] = [times[i], times[i + 2]];
-      if (first >= 60_000) expect(third - first).toBeGreaterThan(30_000);
+    for (const latency of [0, 900, 29_000, 45_000]) {
+      const times = attempts(400, random, latency);
+      // Failures 1..6 grow the ceiling (500 ms … 16 s); from the 7th on it is 30 s.
+      for (let i = 7; i + 1 < times.length; i++) {
+        expect((times[i + 1] ?? 0) - (times[i] ?? 0)).toBe(Math.max(30_000, latency));
+      }
     }
   });
 
   it('never retries before Retry-After, and counts failures', () => {
-    const backoff = nextBackoff(NO_BACKOFF, 1000, 7000, refresh, () => 0.5);
-    expect(backoff).toEqual({ failures: 1, windowEnd: 1500, nextAttemptAt: 8000 });
+    const backoff = nextBackoff(NO_BACKOFF, 900, 1000, 7000, refresh, () => 0.5);
+    expect(backoff).toEqual({ failures: 1, nextAttemptAt: 8000 });
+    expect(attempts(1, () => 0.5, 0, 120_000)).toEqual([0, 120_000]);
   });
 });
 

@@ -47,36 +47,36 @@ export function halvedDuration(error: WitboostAuthError, seconds: number): numbe
 /** The backoff of one (access token, scope): consecutive failures and when to try again. */
 export interface Backoff {
   readonly failures: number;
-  /** End of the current backoff window (local epoch ms). */
-  readonly windowEnd: number;
   /** No attempt before this (local epoch ms); 0 when there is no backoff. */
   readonly nextAttemptAt: number;
 }
 
-export const NO_BACKOFF: Backoff = Object.freeze({ failures: 0, windowEnd: 0, nextAttemptAt: 0 });
+export const NO_BACKOFF: Backoff = Object.freeze({ failures: 0, nextAttemptAt: 0 });
 
 /**
- * The backoff after a retryable failure at `failedAt`. Retries fall in windows that follow each
- * other and double from `initialBackoffMs` up to `maxBackoffMs`; each retry lands at a random
- * point of its own window (full jitter, so a fleet spreads out), never before a `Retry-After`.
- * One attempt per window means at most one per ceiling through an outage of any length.
+ * The backoff after a retryable failure of the attempt started at `startedAt`. While the
+ * ceiling `initialBackoffMs × 2^(failures − 1)` grows, the retry comes after a random part of
+ * it (full jitter, so a fleet spreads out); once it reaches `maxBackoffMs`, exactly one attempt
+ * per `maxBackoffMs` follows, at the random phase the growth left. So an outage of any length
+ * costs one attempt per ceiling, and its end is seen within one ceiling. Never before a
+ * `Retry-After`.
  */
 export function nextBackoff(
   previous: Backoff,
+  startedAt: number,
   failedAt: number,
   retryAfterMs: number | undefined,
   refresh: ResolvedRefresh,
   random: () => number,
 ): Backoff {
   const failures = previous.failures + 1;
-  const ceiling = Math.min(
-    refresh.maxBackoffMs,
-    refresh.initialBackoffMs * 2 ** Math.min(failures - 1, 52),
-  );
-  const start = Math.max(failedAt, previous.windowEnd);
-  const jittered = start + Math.floor(random() * ceiling);
+  const ceiling = refresh.initialBackoffMs * 2 ** Math.min(failures - 1, 52);
+  const planned =
+    ceiling >= refresh.maxBackoffMs
+      ? Math.max(failedAt, startedAt + refresh.maxBackoffMs)
+      : failedAt + Math.floor(random() * ceiling);
   const asked = retryAfterMs === undefined ? 0 : failedAt + retryAfterMs;
-  return { failures, windowEnd: start + ceiling, nextAttemptAt: Math.max(jittered, asked) };
+  return { failures, nextAttemptAt: Math.max(planned, asked) };
 }
 
 /** Smoothed exchange latency, as TCP smooths round trips (RFC 6298). */

@@ -25,7 +25,7 @@ import {
  * 3. With no servable token a caller waits: for the attempt under way, or for the next one the
  *    backoff allows if that falls within its bound (`maxWaitMs`); else it fails fast with the last
  *    error and the time to the next attempt. Nobody waits past the bound or `maxAttempts`.
- * 4. One attempt at a time. A retryable failure moves the backoff to its next window; only a
+ * 4. One attempt at a time. A retryable failure moves the backoff on (see `nextBackoff`); only a
  *    success resets it, never a caller. A refusal (400/401/403) is not retried in the background:
  *    the token is served until its deadline.
  * 5. One timer, unref'd unless a caller waits: at the refresh point, the next attempt somebody
@@ -143,13 +143,17 @@ export class Slot {
     return !this.attempting && now >= this.backoff.nextAttemptAt && !this.host.isClosed();
   }
 
-  /** Somebody needs an attempt: a waiter, keepWarm, or a background refresh being retried. */
+  /**
+   * Somebody needs an attempt: a waiter, keepWarm, or a background refresh being retried. After
+   * a refusal (400/401/403) only a caller tries again: the same answer is likely.
+   */
   needsAttempt(now: number): boolean {
     if (this.waiting > 0) return true;
+    const retrying = this.backoff.nextAttemptAt > 0;
+    const warm = this.keepWarm && (retrying || this.backoff.failures === 0);
     const token = this.token;
-    if (token === undefined || now >= token.deadline) return this.keepWarm;
-    const due = now >= token.refreshAt && token.generation !== this.gaveUp;
-    return due && (this.keepWarm || this.backoff.nextAttemptAt > 0);
+    if (token === undefined || now >= token.deadline) return warm;
+    return now >= token.refreshAt && token.generation !== this.gaveUp && (warm || retrying);
   }
 
   /** The header (or raw value) for a caller off the warm path. */
@@ -282,7 +286,8 @@ export class Slot {
     const servable = this.servable(now);
     let retryInMs: number | undefined;
     if (RETRYABLE.has(error.code)) {
-      this.backoff = nextBackoff(this.backoff, now, error.retryAfterMs, host.refresh, host.random);
+      const { refresh, random } = host;
+      this.backoff = nextBackoff(this.backoff, startedAt, now, error.retryAfterMs, refresh, random);
       retryInMs = this.backoff.nextAttemptAt - now;
     } else {
       this.backoff = { ...this.backoff, failures: this.backoff.failures + 1, nextAttemptAt: 0 };
@@ -402,7 +407,8 @@ export class Slot {
   private expireWaiters(now: number): void {
     this.settleWaiters((w) => {
       if (now <= w.until) return undefined;
-      if (this.lastError !== undefined && this.lastErrorAt >= w.since) return this.failFast(now);
+      // Failing: the last error and the time to the next attempt say more than a timeout.
+      if (this.lastError !== undefined && this.backoff.failures > 0) return this.failFast(now);
       return new WitboostAuthError(
         'timeout',
         `no token within ${this.host.refresh.maxWaitMs} ms: the exchange is still running`,

@@ -325,7 +325,7 @@ describe('failures', () => {
     expect(stub.calls.map((c) => c.body.access_token)).toEqual([ACCESS_TOKEN, token]);
   });
 
-  it('retries a waiting caller once per backoff window (full jitter inside it), at most maxAttempts', async () => {
+  it('retries a waiting caller with exponential backoff and full jitter, at most maxAttempts', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0.5);
     const times: number[] = [];
     const stub = exchangeStub(() => {
@@ -336,8 +336,7 @@ describe('failures', () => {
     const waiters = Array.from({ length: 10 }, () => auth.getToken().catch((e: unknown) => e));
     await vi.advanceTimersByTimeAsync(10_000);
     const errors = await Promise.all(waiters);
-    // Windows [0, 500) and [500, 1500): each retry at the middle of its own window.
-    expect(times).toEqual([0, 250, 1000]);
+    expect(times).toEqual([0, 250, 750]); // 0.5 × 500, 0.5 × 1000
     expect(errors.every((e) => (e as { code: string }).code === 'server_error')).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
   });
@@ -349,10 +348,7 @@ describe('failures', () => {
     );
     const auth = create({ fetch: stub.fetch });
     const token = auth.getToken();
-    // Retries at the start of windows [0, 500) and [500, 1500).
-    await vi.advanceTimersByTimeAsync(499);
-    expect(stub.calls).toHaveLength(2);
-    await vi.advanceTimersByTimeAsync(1);
+    await vi.advanceTimersByTimeAsync(10);
     await expect(token).resolves.toMatch(/^eyJ/);
     expect(stub.calls).toHaveLength(3);
   });
@@ -416,7 +412,7 @@ describe('failures', () => {
       await vi.advanceTimersByTimeAsync(1000);
       expect(await auth.getToken()).toBe(first);
     }
-    // Retries happened in the background, one per backoff window (1, 2, 4, then 8 s), not one per call.
+    // Retries happened in the background, spaced by backoff (then one per 8 s ceiling), not one per call.
     expect(stub.calls.length).toBeGreaterThan(3);
     expect(stub.calls.length).toBeLessThan(25);
     expect(
@@ -564,7 +560,7 @@ describe('keepWarm', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('only logs a failure, and tries again once per backoff window', async () => {
+  it('only logs a failure, and tries again with backoff', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0.5);
     const warn = vi.fn();
     const logger = { debug: vi.fn(), info: vi.fn(), warn, error: vi.fn() };
@@ -580,8 +576,8 @@ describe('keepWarm', () => {
       refresh: { maxBackoffMs: 1000, initialBackoffMs: 100 },
     });
     await vi.advanceTimersByTimeAsync(1000);
-    // Windows [0, 100), [100, 300), [300, 700): one attempt in the middle of each.
-    expect(times).toEqual([0, 50, 200, 500]);
+    // 0.5 × 100, 0.5 × 200, 0.5 × 400 after each failure.
+    expect(times).toEqual([0, 50, 150, 350]);
     expect(warn).toHaveBeenCalledTimes(3);
     expect(logger.error).not.toHaveBeenCalled();
     await expect(auth.getToken()).resolves.toMatch(/^eyJ/);
@@ -1050,7 +1046,8 @@ describe('outage with no servable token', () => {
     expect(outcomes).toHaveLength(3000);
     expect(Math.max(...outcomes.map((o) => o.waited))).toBeLessThanOrEqual(10_001);
     expect(outcomes.every((o) => o.code === 'server_error')).toBe(true);
-    // 500 ms windows doubling to 30 s: one attempt each, whatever the 3000 callers do.
+    // Full jitter while the ceiling grows from 500 ms, then one attempt per 30 s, whatever the
+    // 3000 callers do.
     for (let i = 0; i + 1 < times.length; i++) {
       const gap = (times[i + 1] ?? 0) - (times[i] ?? 0);
       if ((times[i] ?? 0) > 60_000) expect(gap).toBe(30_000);

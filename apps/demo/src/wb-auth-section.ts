@@ -1,26 +1,12 @@
 /**
- * The `pnpm demo` section for `wb-auth`: a token, a header, and curl through the proxy, all by
- * running the built bin as a shell script would. Self-contained on purpose: it needs only part
- * of the demo's `SectionContext` (apps/demo/src/run.ts), so apps/demo can take this file as it is
- * and list `wbAuthSection` in its `sections`.
+ * The `wb-auth` section: a token, a header, and curl through the proxy, all by running the
+ * built bin as a shell script would.
  */
 import { execFile, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-
-/** The part of the demo's `SectionContext` this section uses. */
-export interface WbAuthSectionContext {
-  readonly baseUrl: string;
-  issueAccessToken(subject: string): string;
-  check(condition: boolean, message: string): void;
-  defer(cleanup: () => unknown): void;
-  readonly print: {
-    request(text: string): void;
-    ok(text: string): void;
-    info(text: string): void;
-  };
-}
+import type { Section, SectionContext } from './run.js';
 
 const exec = promisify(execFile);
 const bin = join(
@@ -28,7 +14,7 @@ const bin = join(
   'dist/cli.mjs',
 );
 
-async function run(ctx: WbAuthSectionContext): Promise<void> {
+async function run(ctx: SectionContext): Promise<void> {
   const { print: report, check } = ctx;
   // The token reaches the child through its environment, never its arguments.
   const env = {
@@ -94,8 +80,7 @@ async function run(ctx: WbAuthSectionContext): Promise<void> {
   report.ok('SIGTERM: drained and exited 0');
 }
 
-/** The section, shaped like apps/demo's `Section`. */
-export const wbAuthSection = {
+export const wbAuthSection: Section = {
   title: 'wb-auth: credentials for shell scripts, and a local proxy',
   name: 'wb-auth CLI',
   run,
