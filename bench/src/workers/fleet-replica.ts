@@ -52,6 +52,7 @@ for await (const line of createInterface({ input: process.stdin })) {
   }
   if (command === 'exit') break;
 }
+process.stdin.destroy(); // an open stdin pipe would keep the process alive
 await Promise.all(identities.map((auth) => auth.close()));
 await service.close();
 client?.destroy();

@@ -98,13 +98,20 @@ export function createChangeFeed(
       for (const set of listeners.values())
         for (const listener of [...set]) listener('mark', true, '');
       listeners.clear();
-      const stop = await unsubscribe;
+      const pending = unsubscribe;
       unsubscribe = undefined;
-      try {
-        await stop?.();
-      } catch {
-        // The store's connection may already be gone: nothing left to release.
-      }
+      // A subscription still connecting (Redis down) is released whenever it connects; close()
+      // waits for it only briefly.
+      const released = pending?.then((stop) => stop?.()).catch(() => {});
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        released,
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, 500);
+          timer.unref?.();
+        }),
+      ]);
+      clearTimeout(timer);
     },
   };
 }
