@@ -10,6 +10,7 @@ describe('the store circuit breaker', () => {
     const events: WitboostAuthEvent[] = [];
     const breaker = createCircuitBreaker((e) => events.push(e), {
       threshold: 3,
+      failureShare: 0.25,
       cooldownMs: 1_000,
       maxCooldownMs: 8_000,
     });
@@ -42,5 +43,19 @@ describe('the store circuit breaker', () => {
     }
     expect(events).toHaveLength(1);
     expect(JSON.stringify(events[0])).toContain('ErrorReply');
+  });
+
+  it('stays closed for a few timeouts at the tail of a burst of good calls, opens when they dominate', () => {
+    const events: WitboostAuthEvent[] = [];
+    const breaker = createCircuitBreaker((e) => events.push(e));
+    for (let i = 0; i < 300; i++) breaker.record(breaker.permit(), true, '');
+    // A cold start on a busy machine: the last calls of the burst time out.
+    for (let i = 0; i < 7; i++) breaker.record(breaker.permit(), false, 'timeout after 450 ms');
+    expect(breaker.isClosed()).toBe(true);
+    expect(events).toHaveLength(0);
+    // The store really is gone: every call fails, and the circuit opens once.
+    for (let i = 0; i < 10; i++) breaker.record(breaker.permit(), false, 'timeout after 150 ms');
+    expect(breaker.isClosed()).toBe(false);
+    expect(events).toHaveLength(1);
   });
 });

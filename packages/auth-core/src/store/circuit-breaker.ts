@@ -4,6 +4,8 @@ import type { WitboostAuthEvent } from '../types.js';
 export interface BreakerOptions {
   /** Failure score at which the circuit opens. A failure adds 1, a success takes 0.5 off. */
   threshold: number;
+  /** ...and only while at least this share of the last {@link RECENT} outcomes failed. */
+  failureShare: number;
   /** First pause before a probe call; doubled when the probe fails or the store fails again soon. */
   cooldownMs: number;
   maxCooldownMs: number;
@@ -11,10 +13,14 @@ export interface BreakerOptions {
 
 export const BREAKER_DEFAULTS: BreakerOptions = {
   threshold: 3,
+  failureShare: 0.25,
   cooldownMs: 1_000,
   // A probe is one bounded call per process: cheap enough to keep recovery within seconds.
   maxCooldownMs: 5_000,
 };
+
+/** How many recent outcomes the failure share is taken over. */
+const RECENT = 32;
 
 /** `call`: go ahead. `probe`: go ahead, this call decides whether the circuit closes. */
 export type Permit = 'call' | 'probe' | undefined;
@@ -44,6 +50,10 @@ export function createCircuitBreaker(
   let openUntil = 0;
   let cooldown = options.cooldownMs;
   let closedAt = Number.NEGATIVE_INFINITY;
+  // The last RECENT outcomes (true: failed), so a few timeouts at the tail of a burst of
+  // hundreds of good calls (a cold start on a busy machine) do not open the circuit.
+  const recent: boolean[] = [];
+  let recentFailures = 0;
 
   function trip(now: number): void {
     openUntil = now + cooldown;
@@ -66,13 +76,19 @@ export function createCircuitBreaker(
         if (!ok) return trip(Date.now());
         open = false;
         score = 0;
+        recent.length = 0;
+        recentFailures = 0;
         closedAt = Date.now();
         emit({ type: 'store_state', state: 'available', reason: 'a probe call succeeded' });
         return;
       }
       if (open) return; // a late answer from before the circuit opened
       score = ok ? Math.max(0, score - 0.5) : score + 1;
-      if (score < options.threshold) return;
+      recent.push(!ok);
+      if (!ok) recentFailures++;
+      if (recent.length > RECENT && recent.shift()) recentFailures--;
+      if (score < options.threshold || recentFailures < options.failureShare * recent.length)
+        return;
       const now = Date.now();
       if (now - closedAt > 60_000) cooldown = options.cooldownMs;
       open = true;

@@ -68,7 +68,7 @@ export interface SharedCacheTuning {
   waitBoundMs: number;
   /** Lifetime of an exchange lease: a crashed holder blocks nobody longer than the wait bound anyway. */
   leaseMs: number;
-  /** Poll interval while waiting, jittered between the two. */
+  /** First poll interval while waiting; it doubles each round up to `pollMaxMs`, jittered ±50%. */
   pollMinMs: number;
   pollMaxMs: number;
   /** How long a shared 401/403 keeps other replicas from asking with the same access token. */
@@ -82,8 +82,8 @@ export const SHARED_CACHE_DEFAULTS: SharedCacheTuning = {
   callTimeoutMs: 150,
   waitBoundMs: 3_000,
   leaseMs: 10_000,
-  pollMinMs: 15,
-  pollMaxMs: 45,
+  pollMinMs: 20,
+  pollMaxMs: 480,
   rejectionMarkMs: 5_000,
   maxBackoffMarkMs: 300_000,
   breaker: BREAKER_DEFAULTS,
@@ -195,6 +195,7 @@ export function createSharedCache(
     try {
       const waitUntil = Date.now() + t.waitBoundMs;
       let missed = false;
+      let pollMs = t.pollMinMs;
       for (;;) {
         // The read and the lease go out together (one round trip, pipelined by the client): a
         // cold miss costs one round trip before the exchange. A lease taken beside a hit or a
@@ -227,8 +228,12 @@ export function createSharedCache(
         if (won) return await runExchange(owner);
         // Another replica is exchanging: wait for its result, bounded.
         if (now >= waitUntil || options.signal?.aborted) return await runExchange();
-        const pollMs = t.pollMinMs + Math.random() * (t.pollMaxMs - t.pollMinMs);
-        await feed.wait(keys.tag, Math.min(pollMs, waitUntil - now), options.signal);
+        // Waiters back off: a change message wakes them the moment the value lands, and a fixed
+        // 15-45 ms poll by hundreds of waiters saturated the store (fleet bench, 4 x 200
+        // identities: calls timed out, the breaker opened, every replica exchanged itself).
+        const delay = pollMs * (0.5 + Math.random());
+        pollMs = Math.min(pollMs * 2, t.pollMaxMs);
+        await feed.wait(keys.tag, Math.min(delay, waitUntil - now), options.signal);
       }
     } catch (error) {
       if (error === STORE_UNAVAILABLE && !exchanged) return runExchange();
