@@ -1,4 +1,5 @@
 import { lookup as dnsLookup } from 'node:dns';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { basicAuthorization, createWitboostAuth, type WitboostAuth } from '@wb/auth-core';
@@ -12,7 +13,6 @@ import axios, {
 import axiosCopy from 'axios-copy';
 import { afterEach, describe, expect, test } from 'vitest';
 import { attachWitboostAuth, createWitboostAxios } from '../src/index.js';
-import { startRecordingServer } from './servers.js';
 
 // Every way a user prints what axios hands back must show no credential: the JWT, or in Basic
 // mode the access token (raw, or base64-encoded in the header).
@@ -111,16 +111,24 @@ describe.each(['bearer', 'basic'] as const)(
       },
     );
 
-    test('a network error (nothing listening) after the header was built', async () => {
-      const gone = await startRecordingServer();
-      await gone.close();
-      const env = await setup(mode, [gone.url]);
-      const client = createWitboostAxios({ auth: env.auth });
+    test('a network error (the connection is cut) after the header was built', async () => {
+      // A server that cuts every connection, kept listening: a port closed for the test could
+      // be taken by another test's server before the request (seen in CI).
+      const cutter = createNetServer((socket) => socket.destroy());
+      await new Promise<void>((resolve) => cutter.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(cutter.address() as AddressInfo).port}`;
+      try {
+        const env = await setup(mode, [url]);
+        const client = createWitboostAxios({ auth: env.auth });
 
-      const error = await rejection(client.get(`${gone.url}/api/x`));
+        const error = await rejection(client.get(`${url}/api/x`));
 
-      expect(error.code).toBe('ECONNREFUSED');
-      await expectNothingPrintable([error, error.request], env);
+        expect(error.code).toBe('ECONNRESET');
+        expect(error.response).toBeUndefined();
+        await expectNothingPrintable([error, error.request], env);
+      } finally {
+        await new Promise((resolve) => cutter.close(resolve));
+      }
     });
   },
 );
