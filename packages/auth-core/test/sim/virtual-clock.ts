@@ -14,6 +14,7 @@ interface VirtualTimer extends TimerHandle {
 export class VirtualClock implements Clock {
   private time: number;
   fired = 0;
+  private firedNow = 0;
   private seq = 0;
   private live = 0;
   private readonly heap: VirtualTimer[] = [];
@@ -61,8 +62,12 @@ export class VirtualClock implements Clock {
       if (next.cleared) continue;
       next.cleared = true;
       this.live--;
-      // A timer loop that never lets virtual time advance is a bug the run must report.
+      // A timer loop that never lets virtual time advance is a bug the run must report, soon
+      // enough for fast-check to shrink it and print its seed (a CI run once spun for 15 min).
       if (++this.fired > 500_000) throw new Error(`runaway timers at ${this.time}`);
+      if (next.at > this.time) this.firedNow = 0;
+      else if (++this.firedNow > 2_000)
+        throw new Error(`a timer loop at ${this.time}: 2,000 timers fired without time advancing`);
       this.time = Math.max(this.time, next.at);
       next.callback();
       await settle();
