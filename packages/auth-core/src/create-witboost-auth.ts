@@ -37,7 +37,7 @@ function urlRouter(config: ResolvedConfig): UrlRouter<UrlDecision> {
  * the Basic header), caches them per scope, refreshes them ahead of expiry in the background
  * and hands out credentials only for Witboost origins. Options are validated at once.
  *
- * @param given See {@link WitboostAuthOptions}; only `baseUrl` is required.
+ * @param options See {@link WitboostAuthOptions}; only `baseUrl` is required.
  * @returns A {@link WitboostAuth}. Holds no timer that keeps the process alive; `close()` it
  * (or `await using`) when done.
  * @throws {WitboostAuthError} `invalid_options` for a bad option, `missing_access_token` when
