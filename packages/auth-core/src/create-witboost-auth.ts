@@ -3,7 +3,7 @@ import { type Clock, systemClock } from './engine/clock.js';
 import { type EngineShared, TokenEngine } from './engine/token-engine.js';
 import { closedError, WitboostAuthError } from './errors.js';
 import { createObserver } from './observer.js';
-import { type ResolvedConfig, resolveOptions } from './options.js';
+import { resolveOptions } from './options.js';
 import { ownOptions } from './own-options.js';
 import { isValidScope } from './scope.js';
 import { toAccessTokenSource } from './sources/resolve-source.js';
@@ -21,15 +21,7 @@ const NO_AUTHORIZATION: Promise<string | undefined> = Promise.resolve(undefined)
 
 /** Everything the identities of one instance share, with the URL decisions. */
 interface Shared extends EngineShared {
-  readonly router: UrlRouter<UrlDecision>;
-}
-
-/**
- * The one place URL decisions come from: (allowed, scope) per URL, without a URL parse on the
- * common path (see `url/fast-path.ts`). Pure in `config`, so every identity shares it.
- */
-function urlRouter(config: ResolvedConfig): UrlRouter<UrlDecision> {
-  return createUrlRouter(config, (decision) => decision);
+  readonly router: UrlRouter;
 }
 
 /**
@@ -71,7 +63,8 @@ export function createWitboostAuthWith(
     emit,
     clock,
     random,
-    router: urlRouter(config),
+    // The one place URL decisions come from (see `url/fast-path.ts`); pure in `config`.
+    router: createUrlRouter(config),
     // One shared cache (and circuit breaker) for the instance and every identity made from it.
     cache: config.store === undefined ? undefined : createSharedCache(config.store, emit),
   };
