@@ -7,6 +7,6 @@ watchUnhandled();
 
 describe('engine simulation (virtual time, scripted Witboost), part 1', () => {
   it('keeps every invariant over generated worlds', { timeout: 600_000 }, async () => {
-    await checkWorlds('generated worlds', scenario, 5_000, 0);
+    await checkWorlds('generated worlds', scenario, 6_000, 0);
   });
 });
