@@ -50,7 +50,9 @@ export function createDispatcher(
     // when resolved; the other adapters ignore it.
     config.env = { ...env, fetch: recordingFetch(env?.fetch) };
     const adapter = axios.getAdapter(own ?? axios.defaults.adapter, config);
-    config.headers = Object.assign(new AxiosHeaders(), headers).set('Authorization', header);
+    // A plain copy and a plain write: axios has normalised these headers, and none of them is
+    // an Authorization in any letter case (checked above).
+    config.headers = Object.assign(new AxiosHeaders(), headers, { Authorization: header });
     // follow-redirects keeps Authorization on a redirect to a subdomain or from http to https;
     // core's rule (same origin only) decides instead, for this hop and every later one.
     config.beforeRedirect = function witboostBeforeRedirect(options, ...rest) {

@@ -7,7 +7,7 @@ let outHeaders: symbol | undefined;
 type Loose = Record<PropertyKey, unknown>;
 const isObject = (value: unknown): value is Loose => typeof value === 'object' && value !== null;
 
-/** Replaces `header` among the values of a record or an array. */
+/** Replaces `header` among the values of a record. */
 function scrubValues(record: unknown, header: string): void {
   if (!isObject(record)) return;
   for (const name of Object.keys(record)) if (record[name] === header) record[name] = REDACTED;
@@ -22,9 +22,9 @@ function scrubClientRequest(request: unknown, header: string): void {
     socket._pendingData = socket._pendingData.replaceAll(header, REDACTED);
   }
   outHeaders ??= Object.getOwnPropertySymbols(request).find((s) => s.description === 'kOutHeaders');
-  const map = outHeaders === undefined ? undefined : request[outHeaders];
-  // Entries are [name as given, value].
-  for (const entry of Object.values(isObject(map) ? map : {})) scrubValues(entry, header);
+  // The header map: lower-case name -> [name as given, value].
+  const entry = (outHeaders && (request[outHeaders] as Loose | null)?.authorization) as unknown;
+  if (Array.isArray(entry) && entry[1] === header) entry[1] = REDACTED;
 }
 
 /**
