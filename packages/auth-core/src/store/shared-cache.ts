@@ -1,11 +1,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { isWitboostAuthError, WitboostAuthError } from '../errors.js';
 import type { Principal, WitboostAuthEvent } from '../types.js';
+import { createAttentionClock } from './attention-clock.js';
 import { createChangeFeed } from './change-feed.js';
 import { BREAKER_DEFAULTS, type BreakerOptions, createCircuitBreaker } from './circuit-breaker.js';
 import { guardStore, STORE_UNAVAILABLE } from './guarded-store.js';
 import { open, seal } from './sealed-value.js';
-import { type SlotKey, type SlotKeys, slotKeys } from './store-keys.js';
+import { type SlotKey, type SlotKeys, slotKeyCache } from './store-keys.js';
 import {
   decodeMark,
   decodeRecord,
@@ -103,10 +104,13 @@ export function createSharedCache(
 ): SharedCache {
   const t: SharedCacheTuning = { ...SHARED_CACHE_DEFAULTS, ...tuning };
   const breaker = createCircuitBreaker(emit, t.breaker);
-  const guarded = guardStore(store, breaker, emit, store.timeoutMs ?? t.callTimeoutMs);
+  const clock = createAttentionClock();
+  const guarded = guardStore(store, breaker, emit, store.timeoutMs ?? t.callTimeoutMs, clock);
   const writer = randomBytes(9).toString('base64url');
   const feed = createChangeFeed(store, writer, guarded.publish);
   const known = new Map<string, string>();
+  const keyCache = slotKeyCache();
+  const slotKeys = keyCache.of;
   let closed = false;
 
   const fingerprint = (keys: SlotKeys, jwt: string) =>
@@ -192,8 +196,11 @@ export function createSharedCache(
       return { record, from: 'exchange' as const };
     };
     if (!guarded.usable()) return runExchange();
+    // The bound counts the time this process could have noticed the value: on a starved machine
+    // the other replica's exchange, and our reading of its result, take longer in wall time.
+    const attending = clock.hold();
     try {
-      const waitUntil = Date.now() + t.waitBoundMs;
+      const waitUntil = clock.now() + t.waitBoundMs;
       let missed = false;
       let pollMs = t.pollMinMs;
       for (;;) {
@@ -227,17 +234,20 @@ export function createSharedCache(
         if (leased.status === 'rejected') throw leased.reason;
         if (won) return await runExchange(owner);
         // Another replica is exchanging: wait for its result, bounded.
-        if (now >= waitUntil || options.signal?.aborted) return await runExchange();
+        const leftMs = waitUntil - clock.now();
+        if (leftMs <= 0 || options.signal?.aborted) return await runExchange();
         // Waiters back off: a change message wakes them the moment the value lands, and a fixed
         // 15-45 ms poll by hundreds of waiters saturated the store (fleet bench, 4 x 200
         // identities: calls timed out, the breaker opened, every replica exchanged itself).
         const delay = pollMs * (0.5 + Math.random());
         pollMs = Math.min(pollMs * 2, t.pollMaxMs);
-        await feed.wait(keys.tag, Math.min(delay, waitUntil - now), options.signal);
+        await feed.wait(keys.tag, Math.min(delay, leftMs), options.signal);
       }
     } catch (error) {
       if (error === STORE_UNAVAILABLE && !exchanged) return runExchange();
       throw error;
+    } finally {
+      attending();
     }
   }
 
@@ -286,6 +296,7 @@ export function createSharedCache(
     async close() {
       closed = true;
       known.clear();
+      keyCache.clear();
       await feed.close();
     },
   };
