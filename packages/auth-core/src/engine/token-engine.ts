@@ -31,6 +31,8 @@ export interface EngineShared {
   readonly random: () => number;
   /** The shared token store, when `config.store` is set (section 6). */
   readonly cache: SharedCache | undefined;
+  /** The exchange endpoint's smoothed latency: one link, so one figure for every identity. */
+  readonly link: { latency: Latency | undefined };
 }
 
 /**
@@ -63,9 +65,8 @@ export class TokenEngine implements SlotHost {
   private lastAccessToken: string | undefined;
   /** Set by a rejection or invalidate(): the next read bypasses the source's own cache. */
   private reread = false;
-  private latency: Latency | undefined;
   /** Store seam: each slot's subscription to changes other replicas make to its shared entry. */
-  private readonly watches = new Map<Slot, { key: SlotKey; stop: () => void }>();
+  private watches: Map<Slot, { key: SlotKey; stop: () => void }> | undefined;
 
   constructor(
     readonly shared: EngineShared,
@@ -150,7 +151,7 @@ export class TokenEngine implements SlotHost {
   close(): Promise<void> {
     if (this.closing !== undefined) return this.closing;
     this.closed = true;
-    for (const slot of this.watches.keys()) this.unwatch(slot);
+    for (const slot of this.watches?.keys() ?? []) this.unwatch(slot);
     for (const slot of this.all()) {
       slot.controller?.abort();
       slot.dispose();
@@ -221,7 +222,7 @@ export class TokenEngine implements SlotHost {
 
   /** Follows the slot's shared entry (one subscription per slot and key). */
   private watch(cache: SharedCache, slot: Slot, key: SlotKey): void {
-    const current = this.watches.get(slot)?.key;
+    const current = this.watches?.get(slot)?.key;
     if (
       current?.accessToken === key.accessToken &&
       current.durationSeconds === key.durationSeconds
@@ -230,13 +231,14 @@ export class TokenEngine implements SlotHost {
     }
     this.unwatch(slot);
     const stop = cache.watch(key, (change, record) => this.onSharedChange(slot, change, record));
+    this.watches ??= new Map();
     this.watches.set(slot, { key, stop });
   }
 
   private unwatch(slot: Slot | undefined): void {
     if (slot === undefined) return;
-    this.watches.get(slot)?.stop();
-    this.watches.delete(slot);
+    this.watches?.get(slot)?.stop();
+    this.watches?.delete(slot);
   }
 
   /**
@@ -343,13 +345,14 @@ export class TokenEngine implements SlotHost {
       }
       if (this.closed) throw closedError(this.principal);
       const arrivedAt = clock.now();
-      this.latency = observeLatency(this.latency, arrivedAt - startedAt);
+      const link = this.shared.link;
+      link.latency = observeLatency(link.latency, arrivedAt - startedAt);
       const lifetimeMs = result.lifetimeSeconds * 1000;
       const times = tokenTimes(
         result.sentAt,
         arrivedAt,
         lifetimeMs,
-        this.latency,
+        link.latency,
         refresh,
         this.random,
       );
