@@ -197,10 +197,13 @@ export function createSharedCache(
     };
     if (!guarded.usable()) return runExchange();
     // The bound counts the time this process could have noticed the value: on a starved machine
-    // the other replica's exchange, and our reading of its result, take longer in wall time.
+    // the other replica's exchange, and our reading of its result, take longer in wall time. Yet
+    // never beyond twice the bound in wall time, so a waiting caller (bounded in wall time, 10 s
+    // by default) keeps room for an exchange of its own.
     const attending = clock.hold();
     try {
       const waitUntil = clock.now() + t.waitBoundMs;
+      const waitUntilWall = Date.now() + 2 * t.waitBoundMs;
       let missed = false;
       let pollMs = t.pollMinMs;
       for (;;) {
@@ -234,7 +237,7 @@ export function createSharedCache(
         if (leased.status === 'rejected') throw leased.reason;
         if (won) return await runExchange(owner);
         // Another replica is exchanging: wait for its result, bounded.
-        const leftMs = waitUntil - clock.now();
+        const leftMs = Math.min(waitUntil - clock.now(), waitUntilWall - Date.now());
         if (leftMs <= 0 || options.signal?.aborted) return await runExchange();
         // Waiters back off: a change message wakes them the moment the value lands, and a fixed
         // 15-45 ms poll by hundreds of waiters saturated the store (fleet bench, 4 x 200
