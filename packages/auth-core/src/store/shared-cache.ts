@@ -72,6 +72,9 @@ export interface SharedCacheTuning {
   /** First poll interval while waiting; it doubles each round up to `pollMaxMs`, jittered ±50%. */
   pollMinMs: number;
   pollMaxMs: number;
+  /** The same while change messages arrive (they wake a waiter): polling is only a safety net. */
+  livePollMinMs: number;
+  livePollMaxMs: number;
   /** How long a shared 401/403 keeps other replicas from asking with the same access token. */
   rejectionMarkMs: number;
   /** Longest shared 429 backoff honoured. */
@@ -85,6 +88,8 @@ export const SHARED_CACHE_DEFAULTS: SharedCacheTuning = {
   leaseMs: 10_000,
   pollMinMs: 20,
   pollMaxMs: 480,
+  livePollMinMs: 250,
+  livePollMaxMs: 1_000,
   rejectionMarkMs: 5_000,
   maxBackoffMarkMs: 300_000,
   breaker: BREAKER_DEFAULTS,
@@ -205,7 +210,7 @@ export function createSharedCache(
       const waitUntil = clock.now() + t.waitBoundMs;
       const waitUntilWall = Date.now() + 2 * t.waitBoundMs;
       let missed = false;
-      let pollMs = t.pollMinMs;
+      let pollMs = 0;
       for (;;) {
         // The read and the lease go out together (one round trip, pipelined by the client): a
         // cold miss costs one round trip before the exchange. A lease taken beside a hit or a
@@ -239,11 +244,16 @@ export function createSharedCache(
         // Another replica is exchanging: wait for its result, bounded.
         const leftMs = Math.min(waitUntil - clock.now(), waitUntilWall - Date.now());
         if (leftMs <= 0 || options.signal?.aborted) return await runExchange();
-        // Waiters back off: a change message wakes them the moment the value lands, and a fixed
-        // 15-45 ms poll by hundreds of waiters saturated the store (fleet bench, 4 x 200
-        // identities: calls timed out, the breaker opened, every replica exchanged itself).
+        // Waiters back off: a change message wakes them the moment the value lands. Polls cost
+        // CPU here (three guarded calls each): 150 waiters per process polling from every 20 ms
+        // kept a starved replica's event loop too busy to read its own exchanges' answers (fleet
+        // bench, 4 x 200 identities: exchanges of 5-7 s, requests past their 10 s bound).
+        const live = feed.live();
+        pollMs = Math.min(
+          pollMs === 0 ? (live ? t.livePollMinMs : t.pollMinMs) : pollMs * 2,
+          live ? t.livePollMaxMs : t.pollMaxMs,
+        );
         const delay = pollMs * (0.5 + Math.random());
-        pollMs = Math.min(pollMs * 2, t.pollMaxMs);
         await feed.wait(keys.tag, Math.min(delay, leftMs), options.signal);
       }
     } catch (error) {
