@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from './engine/clock.js';
+import { WakeQueue } from './engine/wake-queue.js';
 import { createIdentity, type IdentityShared } from './identity.js';
 import { createObserver } from './observer.js';
 import { resolveOptions } from './options.js';
@@ -53,6 +54,7 @@ export function createWitboostAuthWith(
     // One shared cache (and circuit breaker) for the instance and every identity made from it.
     cache: config.store === undefined ? undefined : createSharedCache(config.store, emit),
     link: { latency: undefined },
+    wakes: new WakeQueue(clock),
   };
   const cache = shared.cache;
   // The instance owns the shared cache; its caller identities only use it.

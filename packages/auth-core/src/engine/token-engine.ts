@@ -22,6 +22,7 @@ import {
 } from './retry-policy.js';
 import type { SharedCache, SharedChange, SharedTokenRecord, SlotKey } from './shared-cache-seam.js';
 import { type Obtained, Refused, Slot, type SlotHost, type Token } from './slot.js';
+import type { WakeQueue } from './wake-queue.js';
 
 /** What every identity of one `createWitboostAuth` shares: resolved once, never copied. */
 export interface EngineShared {
@@ -33,6 +34,8 @@ export interface EngineShared {
   readonly cache: SharedCache | undefined;
   /** The exchange endpoint's smoothed latency: one link, so one figure for every identity. */
   readonly link: { latency: Latency | undefined };
+  /** One timer for every slot of the instance and its identities. */
+  readonly wakes: WakeQueue;
 }
 
 /**
@@ -50,6 +53,7 @@ export class TokenEngine implements SlotHost {
   readonly clock: Clock;
   readonly random: () => number;
   readonly refresh: ResolvedRefresh;
+  readonly wakes: WakeQueue;
   readonly defaultSlot: Slot;
   /** Scoped slots, least recently used first (touched off the warm path only); made on first use. */
   slots: Map<string, Slot> | undefined;
@@ -78,6 +82,7 @@ export class TokenEngine implements SlotHost {
     this.clock = shared.clock;
     this.random = shared.random;
     this.refresh = config.refresh;
+    this.wakes = shared.wakes;
     this.durationSeconds = config.durationSeconds;
     this.defaultSlot = new Slot(this, undefined, keepWarm && config.mode === 'bearer');
     if (this.defaultSlot.keepWarm) this.defaultSlot.attempt(this.clock.now(), false);
