@@ -39,28 +39,31 @@ const DROPPED_RESPONSE = new Set([
 const httpAgent = new HttpAgent({ keepAlive: true });
 const httpsAgent = new HttpsAgent({ keepAlive: true });
 
-/** Headers named in `Connection` are hop-by-hop too (`keep-alive` and `close` name none). */
-function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
-  if (value === undefined || value === 'keep-alive' || value === 'close') return undefined;
-  const text = Array.isArray(value) ? value.join(',') : value;
-  return new Set(
-    text
-      .split(',')
-      .map((t) => t.trim().toLowerCase())
-      .filter(Boolean),
-  );
-}
-
-function filtered(
-  headers: IncomingMessage['headers'],
-  dropped: ReadonlySet<string>,
-): Record<string, string | string[]> {
-  const extra = connectionTokens(headers.connection);
-  const out: Record<string, string | string[]> = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined || dropped.has(name) || extra?.has(name)) continue;
-    out[name] = value;
+/**
+ * The headers of `raw` (`rawHeaders`: name, value, name, value…, names as the peer spelt them)
+ * that go on, as such a flat list, which node:http takes as it is. Working on the raw list
+ * skips the `headers` object node builds on first read, and keeps repeated headers as sent.
+ * Headers named in `Connection` are hop-by-hop too (`keep-alive` and `close` name none).
+ */
+function forwardable(raw: readonly string[], dropped: ReadonlySet<string>): string[] {
+  let extra: Set<string> | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
+    for (const token of (raw[i + 1] as string).split(',')) {
+      const named = token.trim().toLowerCase();
+      if (named !== '' && named !== 'keep-alive' && named !== 'close') {
+        extra ??= new Set();
+        extra.add(named);
+      }
+    }
+  }
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    // Already lower case (what most clients send), toLowerCase() returns the string itself.
+    const name = (raw[i] as string).toLowerCase();
+    if (dropped.has(name) || extra?.has(name)) continue;
+    out.push(raw[i] as string, raw[i + 1] as string);
   }
   return out;
 }
@@ -112,9 +115,8 @@ export function forward(
   headersTimeoutMs: number,
   hooks: ForwardHooks,
 ): void {
-  const headers = filtered(req.headers, DROPPED_REQUEST);
-  headers.host = target.host;
-  headers.authorization = authorization;
+  const headers = forwardable(req.rawHeaders, DROPPED_REQUEST);
+  headers.push('host', target.host, 'authorization', authorization);
   const { secure } = target;
   const upstream = (secure ? httpsRequest : httpRequest)({
     hostname: target.hostname,
@@ -133,7 +135,14 @@ export function forward(
     waiting.delete(upstream);
     const status = answer.statusCode ?? 502;
     hooks.onStatus(status, authorization);
-    res.writeHead(status, answer.statusMessage, filtered(answer.headers, DROPPED_RESPONSE));
+    const headers = forwardable(answer.rawHeaders, DROPPED_RESPONSE);
+    // writeHead() merges a list into headers set before it one name at a time, which keeps only
+    // the last of repeated ones: the draining server's `connection: close` joins the list instead.
+    if (res.hasHeader('connection')) {
+      res.removeHeader('connection');
+      headers.push('connection', 'close');
+    }
+    res.writeHead(status, answer.statusMessage, headers);
     // pipe(), not pipeline(): pipeline() builds an AbortController and a DOMException per call,
     // the largest cost in this proxy's profile (bench proxy_vs_bare_forwarder).
     answer.pipe(res);
@@ -149,8 +158,8 @@ export function forward(
     sendProblem(res, 502, 'upstream_unreachable', 'Witboost could not be reached.');
   });
   // The request body streams as it arrives, with backpressure; a broken one aborts the upstream.
+  // A client that goes away (mid-body too) closes `res` unfinished: that aborts the upstream.
   req.pipe(upstream);
-  req.on('error', () => upstream.destroy());
   res.on('close', () => {
     if (res.writableFinished) return;
     waiting.delete(upstream);
