@@ -46,13 +46,6 @@ const NORMALISED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 
  * @param baseUrl - Origin plus optional path prefix; a trailing `/` is ignored.
  * @returns A new absolute URL.
  * @throws TypeError (as `fetch` does) when the result is not a valid URL.
- *
- * @example
- * ```ts
- * import { resolveRequestUrl } from '@wb/auth-core';
- * resolveRequestUrl('/api/catalog/entities', 'https://h.example.com/wb').href;
- * // 'https://h.example.com/wb/api/catalog/entities'
- * ```
  */
 export function resolveRequestUrl(input: string | URL, baseUrl: string): URL {
   if (input instanceof URL) return new URL(input.href);
@@ -79,18 +72,6 @@ export function resolveRequestUrl(input: string | URL, baseUrl: string): URL {
  * @param deps - See {@link AuthFetchDeps}.
  * @returns A function with the signature of the global `fetch`.
  * @throws WitboostAuthError `invalid_options` when `baseUrl` is not an absolute http(s) URL.
- *
- * @example
- * ```ts
- * import { createAuthFetch } from '@wb/auth-core';
- * const fetchWithAuth = createAuthFetch({
- *   baseUrl: auth.baseUrl,
- *   authorizationFor: (url, signal) => auth.authorizationFor(url, { signal }),
- *   invalidate: (header) => auth.invalidate(header),
- *   fetch: globalThis.fetch,
- *   emit: () => {},
- * });
- * ```
  */
 export function createAuthFetch(deps: AuthFetchDeps): AuthFetch {
   const baseUrl = normaliseBaseUrl(deps.baseUrl);

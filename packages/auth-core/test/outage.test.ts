@@ -60,7 +60,11 @@ it('an outage that outlives the token: served to the deadline, bounded waits, on
   expect(first).toMatch(/^eyJ/);
   // No caller waited past its bound (400 ms, plus scheduling slack on a loaded machine).
   expect(Math.max(...calls.map((c) => c.waited))).toBeLessThan(400 + 250);
-  expect(calls.filter((c) => !c.ok).every((c) => c.code === 'server_error')).toBe(true);
+  // The last error; or `timeout` for a caller whose whole bound passed while an attempt was
+  // still on the wire (a loaded machine answers the 502 late), never sooner.
+  const failed = calls.filter((c) => !c.ok);
+  expect(failed.filter((c) => c.code !== 'server_error' && c.code !== 'timeout')).toEqual([]);
+  expect(failed.filter((c) => c.code === 'timeout' && c.waited < 400)).toEqual([]);
   // ~8 s of outage with a 1 s ceiling: the growth (50 ms … 800 ms) then one per second, however
   // many callers (about 400 here).
   expect(attempts).toBeLessThanOrEqual(6 + 9 + 1);

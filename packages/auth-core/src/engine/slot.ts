@@ -6,7 +6,7 @@ import type {
   WitboostScopeState,
   WitboostScopeStatus,
 } from '../types.js';
-import { type Clock, type TimerHandle, wakeDelay } from './clock.js';
+import type { Clock } from './clock.js';
 import {
   type Backoff,
   basicTimes,
@@ -16,6 +16,7 @@ import {
   type TokenTimes,
   toAuthError,
 } from './retry-policy.js';
+import type { WakeQueue } from './wake-queue.js';
 
 /**
  * The life of one scope's token. Rules:
@@ -28,8 +29,8 @@ import {
  * 4. One attempt at a time. A retryable failure moves the backoff on (see `nextBackoff`); only a
  *    success resets it, never a caller. A refusal (400/401/403) is not retried in the background:
  *    the token is served until its deadline.
- * 5. One timer, unref'd unless a caller waits: at the refresh point, the next attempt somebody
- *    needs, or the first waiter's bound, whichever comes first.
+ * 5. One wake-up, on the instance's shared timer, unref'd unless a caller waits: at the refresh
+ *    point, the next attempt somebody needs, or the first waiter's bound, whichever comes first.
  */
 
 /** What a slot needs from its engine: the clock, the settings, and how to obtain a token. */
@@ -38,6 +39,8 @@ export interface SlotHost {
   readonly random: () => number;
   readonly refresh: ResolvedRefresh;
   readonly principal: Principal;
+  /** The instance's one timer, shared by all its slots. */
+  readonly wakes: WakeQueue;
   emit(event: WitboostAuthEvent): void;
   isClosed(): boolean;
   /** One attempt: reads the source, then exchanges (or builds the Basic header). */
@@ -126,8 +129,10 @@ export class Slot {
   /** Aborts the attempt under way (set by the engine for its duration). */
   controller: AbortController | undefined = undefined;
   private waiters: Waiter[] | undefined = undefined;
-  private timer: TimerHandle | undefined = undefined;
-  private timerAt = Number.POSITIVE_INFINITY;
+  /** Its place in the instance's {@link WakeQueue} (rule 5). */
+  wakeAt = Number.POSITIVE_INFINITY;
+  wakeIndex = -1;
+  wakeRef = false;
 
   constructor(
     readonly host: SlotHost,
@@ -197,9 +202,7 @@ export class Slot {
 
   /** Stops everything: timer, waiters (rejected with `closed`), token. */
   dispose(): void {
-    if (this.timer !== undefined) this.host.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.timerAt = Number.POSITIVE_INFINITY;
+    this.host.wakes.delete(this);
     this.expire();
     this.settleWaiters(() => closedError(this.host.principal));
   }
@@ -424,10 +427,9 @@ export class Slot {
     });
   }
 
-  /** Arms the one timer for the earliest thing this slot must do (rule 5). */
+  /** Queues the wake-up for the earliest thing this slot must do (rule 5). */
   schedule(): void {
-    const clock = this.host.clock;
-    const now = clock.now();
+    const now = this.host.clock.now();
     let at = Number.POSITIVE_INFINITY;
     const token = this.token;
     if (token?.fresh) at = token.refreshAt;
@@ -437,21 +439,13 @@ export class Slot {
     // +1 ms: a bound that ends with the attempt's own timeout lets the attempt's error win.
     const head = this.waiters?.find((w) => !w.done);
     if (head !== undefined) at = Math.min(at, head.until + 1);
-    if (at !== this.timerAt) {
-      if (this.timer !== undefined) clock.clearTimeout(this.timer);
-      this.timer = undefined;
-      this.timerAt = at;
-      if (at === Number.POSITIVE_INFINITY) return;
-      this.timer = clock.setTimeout(() => this.wake(), wakeDelay(at - now));
-    }
     // A script awaiting a token must not exit under it; an idle one must not be kept alive.
-    if (this.waiting > 0) this.timer?.ref?.();
-    else this.timer?.unref?.();
+    if (at === Number.POSITIVE_INFINITY) this.host.wakes.delete(this);
+    else this.host.wakes.set(this, at, this.waiting > 0);
   }
 
-  private wake(): void {
-    this.timer = undefined;
-    this.timerAt = Number.POSITIVE_INFINITY;
+  /** Called by the wake queue at (or after) `wakeAt`. */
+  wake(): void {
     const now = this.host.clock.now();
     const token = this.token;
     if (token?.fresh && now >= token.refreshAt) token.fresh = false;

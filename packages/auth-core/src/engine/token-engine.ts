@@ -22,6 +22,7 @@ import {
 } from './retry-policy.js';
 import type { SharedCache, SharedChange, SharedTokenRecord, SlotKey } from './shared-cache-seam.js';
 import { type Obtained, Refused, Slot, type SlotHost, type Token } from './slot.js';
+import type { WakeQueue } from './wake-queue.js';
 
 /** What every identity of one `createWitboostAuth` shares: resolved once, never copied. */
 export interface EngineShared {
@@ -31,6 +32,10 @@ export interface EngineShared {
   readonly random: () => number;
   /** The shared token store, when `config.store` is set (section 6). */
   readonly cache: SharedCache | undefined;
+  /** The exchange endpoint's smoothed latency: one link, so one figure for every identity. */
+  readonly link: { latency: Latency | undefined };
+  /** One timer for every slot of the instance and its identities. */
+  readonly wakes: WakeQueue;
 }
 
 /**
@@ -48,6 +53,7 @@ export class TokenEngine implements SlotHost {
   readonly clock: Clock;
   readonly random: () => number;
   readonly refresh: ResolvedRefresh;
+  readonly wakes: WakeQueue;
   readonly defaultSlot: Slot;
   /** Scoped slots, least recently used first (touched off the warm path only); made on first use. */
   slots: Map<string, Slot> | undefined;
@@ -63,9 +69,8 @@ export class TokenEngine implements SlotHost {
   private lastAccessToken: string | undefined;
   /** Set by a rejection or invalidate(): the next read bypasses the source's own cache. */
   private reread = false;
-  private latency: Latency | undefined;
   /** Store seam: each slot's subscription to changes other replicas make to its shared entry. */
-  private readonly watches = new Map<Slot, { key: SlotKey; stop: () => void }>();
+  private watches: Map<Slot, { key: SlotKey; stop: () => void }> | undefined;
 
   constructor(
     readonly shared: EngineShared,
@@ -77,6 +82,7 @@ export class TokenEngine implements SlotHost {
     this.clock = shared.clock;
     this.random = shared.random;
     this.refresh = config.refresh;
+    this.wakes = shared.wakes;
     this.durationSeconds = config.durationSeconds;
     this.defaultSlot = new Slot(this, undefined, keepWarm && config.mode === 'bearer');
     if (this.defaultSlot.keepWarm) this.defaultSlot.attempt(this.clock.now(), false);
@@ -150,7 +156,7 @@ export class TokenEngine implements SlotHost {
   close(): Promise<void> {
     if (this.closing !== undefined) return this.closing;
     this.closed = true;
-    for (const slot of this.watches.keys()) this.unwatch(slot);
+    for (const slot of this.watches?.keys() ?? []) this.unwatch(slot);
     for (const slot of this.all()) {
       slot.controller?.abort();
       slot.dispose();
@@ -221,7 +227,7 @@ export class TokenEngine implements SlotHost {
 
   /** Follows the slot's shared entry (one subscription per slot and key). */
   private watch(cache: SharedCache, slot: Slot, key: SlotKey): void {
-    const current = this.watches.get(slot)?.key;
+    const current = this.watches?.get(slot)?.key;
     if (
       current?.accessToken === key.accessToken &&
       current.durationSeconds === key.durationSeconds
@@ -230,13 +236,14 @@ export class TokenEngine implements SlotHost {
     }
     this.unwatch(slot);
     const stop = cache.watch(key, (change, record) => this.onSharedChange(slot, change, record));
+    this.watches ??= new Map();
     this.watches.set(slot, { key, stop });
   }
 
   private unwatch(slot: Slot | undefined): void {
     if (slot === undefined) return;
-    this.watches.get(slot)?.stop();
-    this.watches.delete(slot);
+    this.watches?.get(slot)?.stop();
+    this.watches?.delete(slot);
   }
 
   /**
@@ -343,13 +350,14 @@ export class TokenEngine implements SlotHost {
       }
       if (this.closed) throw closedError(this.principal);
       const arrivedAt = clock.now();
-      this.latency = observeLatency(this.latency, arrivedAt - startedAt);
+      const link = this.shared.link;
+      link.latency = observeLatency(link.latency, arrivedAt - startedAt);
       const lifetimeMs = result.lifetimeSeconds * 1000;
       const times = tokenTimes(
         result.sentAt,
         arrivedAt,
         lifetimeMs,
-        this.latency,
+        link.latency,
         refresh,
         this.random,
       );

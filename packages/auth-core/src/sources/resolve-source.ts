@@ -20,12 +20,6 @@ import {
  * @param principal - Whom the token belongs to; carried by every error.
  * @returns A source; a string becomes a constant source that redacts itself when logged.
  * @throws WitboostAuthError `missing_access_token`, `invalid_access_token` or `invalid_options`.
- *
- * @example
- * ```ts
- * import { toAccessTokenSource } from '@wb/auth-core';
- * const source = toAccessTokenSource(options.accessToken, 'service');
- * ```
  */
 export function toAccessTokenSource(
   value: string | AccessTokenSource | undefined,
@@ -67,12 +61,6 @@ export function toAccessTokenSource(
  * @throws WitboostAuthError `missing_access_token` for a blank value, `token_source_failed` when
  *   the source throws (message redacted) or returns something that is not a token; a
  *   `WitboostAuthError` the source throws keeps its code.
- *
- * @example
- * ```ts
- * import { readAccessToken } from '@wb/auth-core';
- * const accessToken = await readAccessToken(source, 'service');
- * ```
  */
 export async function readAccessToken(
   source: AccessTokenSource,
