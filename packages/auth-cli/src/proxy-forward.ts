@@ -136,13 +136,14 @@ export function forward(
     const status = answer.statusCode ?? 502;
     hooks.onStatus(status, authorization);
     const headers = forwardable(answer.rawHeaders, DROPPED_RESPONSE);
-    // writeHead() merges a list into headers set before it one name at a time, which keeps only
-    // the last of repeated ones: the draining server's `connection: close` joins the list instead.
     if (res.hasHeader('connection')) {
-      res.removeHeader('connection');
-      headers.push('connection', 'close');
-    }
-    res.writeHead(status, answer.statusMessage, headers);
+      // Set before (the draining server's `connection: close`): writeHead() would merge the
+      // list into it one name at a time, keeping only the last of repeated headers.
+      for (let i = 0; i < headers.length; i += 2) {
+        res.appendHeader(headers[i] as string, headers[i + 1] as string);
+      }
+      res.writeHead(status, answer.statusMessage);
+    } else res.writeHead(status, answer.statusMessage, headers);
     // pipe(), not pipeline(): pipeline() builds an AbortController and a DOMException per call,
     // the largest cost in this proxy's profile (bench proxy_vs_bare_forwarder).
     answer.pipe(res);
