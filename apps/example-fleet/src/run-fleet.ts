@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { hasRedisServer, startRedisServer } from './redis-server.js';
+import { hasRedisServer, type RedisServer, startRedisServer } from '@wb/redis-harness';
 
 /** What {@link runFleetExample} needs: a Witboost, and where the example's lines go. */
 export interface FleetExampleOptions {
@@ -46,7 +46,7 @@ export async function runFleetExample(
 ): Promise<FleetSummary | undefined> {
   const log = options.log ?? console.log;
   const count = options.replicas ?? 3;
-  let redis: { url: string; stop(): Promise<void> } | undefined;
+  let redis: RedisServer | undefined;
   let redisUrl = options.redisUrl;
   if (redisUrl === undefined) {
     if (!hasRedisServer()) {

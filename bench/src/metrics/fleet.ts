@@ -1,6 +1,6 @@
+import { startRedisServer } from '@wb/redis-harness';
 import type { BenchContext } from '../harness/context.js';
 import { startFleetWorkers } from '../harness/fleet-workers.js';
-import { startBenchRedis } from '../harness/redis-server.js';
 import type { BenchResult } from '../harness/result.js';
 import { round } from '../harness/stats.js';
 
@@ -22,7 +22,7 @@ export async function fleetMetrics(ctx: BenchContext): Promise<BenchResult[]> {
   const { wb, quick } = ctx;
   const identities = quick ? 50 : 200;
   const durationSeconds = quick ? 5 : 10;
-  const redis = await startBenchRedis();
+  const redis = await startRedisServer();
   const pats = () =>
     JSON.stringify(Array.from({ length: identities }, () => wb.issueAccessToken()));
   const common = { WB_URL: wb.url, DURATION: String(durationSeconds) };

@@ -65,11 +65,11 @@ interface Load {
   errors: number;
 }
 
-/** One autocannon run in its own process. */
-async function load(url: string, amount: number): Promise<Load> {
+/** One autocannon run in its own process: `size` requests, or `<n>s` for n seconds. */
+async function load(url: string, size: string): Promise<Load> {
   const child = spawn(
     process.execPath,
-    [...TSX, worker('autocannon-load.ts'), url, `${amount}`, `${CONNECTIONS}`],
+    [...TSX, worker('autocannon-load.ts'), url, size, `${CONNECTIONS}`],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -87,9 +87,9 @@ async function load(url: string, amount: number): Promise<Load> {
 }
 
 /** One window of one server: its requests per CPU-second and per wall-second. */
-async function sample(server: Server, amount: number): Promise<{ cpu: number; wall: number }> {
+async function sample(server: Server, size: string): Promise<{ cpu: number; wall: number }> {
   const before = await server.cpuMs();
-  const run = await load(server.url, amount);
+  const run = await load(server.url, size);
   const cpuMs = (await server.cpuMs()) - before;
   return { cpu: (run.requests / cpuMs) * 1000, wall: (run.requests / run.wallMs) * 1000 };
 }
@@ -98,7 +98,9 @@ async function sample(server: Server, amount: number): Promise<{ cpu: number; wa
  * `<framework>_overhead_vs_bare`: throughput of an app whose handler awaits
  * `authorizationFor(url)` through `witboostAuth` ÷ the same app without the middleware awaiting a
  * constant header. Both servers run in processes of their own, each with its own autocannon
- * process, the two pairs at the same time, so whatever the machine does slows both; throughput
+ * process, the two pairs at the same time and for the same number of seconds (with a fixed
+ * number of requests the faster server finished first and the slower one ran its tail alone,
+ * on a quieter machine), so whatever the machine does slows both; throughput
  * is requests per second of the server process's CPU time (what the middleware costs), and the
  * ratio is the median of the per-pair ratios. Wall-clock figures go in the note.
  */
@@ -117,15 +119,15 @@ export async function middlewareOverheadMetric(
   ]);
   try {
     const pairs = ctx.quick ? 2 : 12;
-    const amount = ctx.quick ? 2000 : 6000;
+    const seconds = ctx.quick ? 3 : 8;
     const warmup = 2000;
-    await Promise.all([load(ours.url, warmup), load(bare.url, warmup)]);
+    await Promise.all([load(ours.url, `${warmup}`), load(bare.url, `${warmup}`)]);
     const samples = {
       ours: [] as Array<{ cpu: number; wall: number }>,
       bare: [] as Array<{ cpu: number; wall: number }>,
     };
     for (let p = 0; p < pairs; p++) {
-      const [a, b] = await Promise.all([sample(ours, amount), sample(bare, amount)]);
+      const [a, b] = await Promise.all([sample(ours, `${seconds}s`), sample(bare, `${seconds}s`)]);
       samples.ours.push(a);
       samples.bare.push(b);
     }
@@ -140,7 +142,7 @@ export async function middlewareOverheadMetric(
       goal: 0.97,
       better: 'higher',
       unit: 'req/CPU-s',
-      note: `${framework} app with witboostAuth({ auth }) whose handler awaits authorizationFor(url) vs the same app without it awaiting a constant header; each server in its own process with its own autocannon process (${CONNECTIONS} keep-alive connections), both pairs at once, ${pairs} pairs of ${amount} requests after ${warmup} warm-up; requests per second of server CPU time, ratio = median of per-pair ratios (range ${round(Math.min(...ratios), 3)}–${round(Math.max(...ratios), 3)}); wall clock: ${Math.round(median(wall.ours))} vs ${Math.round(median(wall.bare))} req/s, ratio ${round(pairedRatio(wall.ours, wall.bare), 3)}`,
+      note: `${framework} app with witboostAuth({ auth }) whose handler awaits authorizationFor(url) vs the same app without it awaiting a constant header; each server in its own process with its own autocannon process (${CONNECTIONS} keep-alive connections), both pairs at once, ${pairs} pairs of ${seconds} s windows after ${warmup} warm-up requests; requests per second of server CPU time, ratio = median of per-pair ratios (range ${round(Math.min(...ratios), 3)}–${round(Math.max(...ratios), 3)}); wall clock: ${Math.round(median(wall.ours))} vs ${Math.round(median(wall.bare))} req/s, ratio ${round(pairedRatio(wall.ours, wall.bare), 3)}`,
     };
   } finally {
     await Promise.all([ours.close(), bare.close()]);

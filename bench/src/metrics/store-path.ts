@@ -1,10 +1,10 @@
 import { createWitboostAuth } from '@wb/auth-core';
 import { redisTokenStore } from '@wb/auth-redis';
+import { startRedisServer } from '@wb/redis-harness';
 import { createClient } from 'redis';
 import type { BenchContext } from '../harness/context.js';
 import { catalogUrl } from '../harness/context.js';
 import { interleave } from '../harness/ops.js';
-import { startBenchRedis } from '../harness/redis-server.js';
 import type { BenchResult } from '../harness/result.js';
 import { median, round } from '../harness/stats.js';
 
@@ -20,7 +20,7 @@ import { median, round } from '../harness/stats.js';
  */
 export async function storePathMetrics(ctx: BenchContext): Promise<BenchResult[]> {
   const { wb, quick } = ctx;
-  const redis = await startBenchRedis();
+  const redis = await startRedisServer();
   const client = await createClient({ url: redis.url })
     .on('error', () => {})
     .connect();

@@ -1,7 +1,6 @@
 import { isReplayableBody, type WitboostAuth } from '@wb/auth-core';
-import { type AxiosInstance, type InternalAxiosRequestConfig, isAxiosError } from 'axios';
-import { type Authorised, createDispatcher } from './dispatch.js';
-import { finalUrlOf, followedNoRedirect } from './final-url.js';
+import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios';
+import { createDispatcher } from './dispatch.js';
 import { assertAuth, assertInstance } from './validate.js';
 
 /** Marks a replayed request. A string key: axios 1.12 drops symbol keys when merging configs. */
@@ -39,11 +38,12 @@ type Config = InternalAxiosRequestConfig & { [REPLAYED]?: boolean };
 export function attachWitboostAuth(instance: AxiosInstance, auth: WitboostAuth): () => void {
   assertInstance(instance);
   assertAuth(auth, 'attachWitboostAuth');
-  // Requests that failed with our header, by error (a WeakMap keeps it out of `error.toJSON()`).
-  const failed = new WeakMap<object, Authorised>();
+  // The header of each request Witboost answered with a 401, by its error (a WeakMap keeps it
+  // out of `error.toJSON()`).
+  const stale = new WeakMap<object, string>();
   // Where each request's own adapter waits while ours runs in its place.
   const slot = Symbol('witboost.adapter');
-  const dispatch = createDispatcher(auth, slot, failed);
+  const dispatch = createDispatcher(auth, slot, stale);
 
   // Synchronous, so that (with synchronous interceptors of the caller) axios skips its promise
   // chain; it only swaps the adapter, the request is authorised when dispatched.
@@ -61,17 +61,13 @@ export function attachWitboostAuth(instance: AxiosInstance, auth: WitboostAuth):
 
   const responseId = instance.interceptors.response.use(
     undefined,
-    async function witboostReplayOn401(error: unknown) {
-      const sent = typeof error === 'object' && error !== null ? failed.get(error) : undefined;
-      if (sent === undefined || !isAxiosError(error) || error.response?.status !== 401) throw error;
+    async function witboostReplayOn401(error: AxiosError) {
+      const header = stale.get(error);
       const config = error.config as Config;
-      // Only a 401 from Witboost itself says our credential is stale. When the adapter does not
-      // tell where the answer came from and redirects were possible, it may be another origin's.
-      const finalUrl = finalUrlOf(error.request);
-      const fromWitboost =
-        finalUrl === undefined ? followedNoRedirect(config) : auth.isWitboostUrl(finalUrl);
-      if (!fromWitboost || config[REPLAYED] === true || !isReplayableBody(config.data)) throw error;
-      auth.invalidate(sent.header);
+      if (header === undefined || config[REPLAYED] === true || !isReplayableBody(config.data)) {
+        throw error;
+      }
+      auth.invalidate(header);
       return instance.request({ ...config, [REPLAYED]: true } as Config);
     },
   );

@@ -1,4 +1,5 @@
-import type { AxiosAdapter, InternalAxiosRequestConfig } from 'axios';
+import type { WitboostAuth } from '@wb/auth-core';
+import type { InternalAxiosRequestConfig } from 'axios';
 
 type Fetch = typeof fetch;
 
@@ -6,60 +7,42 @@ type Fetch = typeof fetch;
 const finalUrls = new WeakMap<object, string>();
 /** One recording wrapper per fetch it wraps: axios caches an adapter per `env.fetch`. */
 const recorders = new WeakMap<Fetch, Fetch>();
-const ours = new WeakSet<Fetch>();
 
-function recorder(target: () => Fetch): Fetch {
-  const recording: Fetch = async function witboostRecordingFetch(input, init) {
-    const response = await target()(input, init);
-    if (typeof input === 'object' && typeof response?.url === 'string' && response.url !== '') {
-      finalUrls.set(input, response.url);
-    }
-    return response;
-  };
-  ours.add(recording);
+/**
+ * A fetch that calls `given` (the caller's `env.fetch`, else the global fetch) and remembers
+ * where each response came from after redirects, which axios's fetch adapter does not expose.
+ * Anything but a function or nothing is returned as it is.
+ */
+export function recordingFetch(given: unknown): Fetch {
+  const target = (given ?? globalThis.fetch) as Fetch;
+  if (typeof target !== 'function') return given as Fetch;
+  let recording = recorders.get(target);
+  if (recording === undefined) {
+    recording = async function witboostRecordingFetch(input, init) {
+      const response = await target(input, init);
+      if (typeof input === 'object' && typeof response?.url === 'string' && response.url !== '') {
+        finalUrls.set(input, response.url);
+      }
+      return response;
+    };
+    recorders.set(target, recording);
+  }
   return recording;
 }
 
-// Reads globalThis.fetch on every call, as axios does without env.fetch (mocking libraries swap it).
-const viaGlobal = recorder(() => globalThis.fetch);
-
 /**
- * When `adapter` is not one of axios's http and xhr adapters (which report their final URL),
- * points `config.env.fetch` at a wrapper that remembers where each response came from after
- * redirects: axios's fetch adapter exposes no final URL. Returns whether `env.fetch` changed.
+ * Whether the answer to `request` came from a Witboost origin: where the transport says it came
+ * from after redirects (Node's http adapter, XMLHttpRequest, or {@link recordingFetch}), or, when
+ * it does not tell, only if the request could follow no redirect.
  */
-export function recordFetchFinalUrl(
-  adapter: AxiosAdapter,
+export function answeredByWitboost(
+  auth: WitboostAuth,
   config: InternalAxiosRequestConfig,
+  request: unknown,
 ): boolean {
-  const name = (adapter as { adapterName?: unknown }).adapterName;
-  const given: unknown = config.env?.fetch;
-  if (name === 'http' || name === 'xhr' || ours.has(given as Fetch)) return false;
-  let fetch: Fetch | undefined = given == null ? viaGlobal : undefined;
-  if (typeof given === 'function') {
-    const underlying = given as Fetch;
-    fetch = recorders.get(underlying) ?? recorder(() => underlying);
-    recorders.set(underlying, fetch);
-  }
-  if (fetch === undefined) return false;
-  config.env = { ...config.env, fetch };
-  return true;
-}
-
-/**
- * Where the response to `request` came from after redirects, when the adapter tells: Node's
- * http adapter (`res.responseUrl`, follow-redirects), XMLHttpRequest (`responseURL`) or the
- * fetch adapter through {@link recordFetchFinalUrl}; `undefined` when unknown.
- */
-export function finalUrlOf(request: unknown): string | undefined {
-  if (typeof request !== 'object' || request === null) return undefined;
-  const candidate = request as { res?: { responseUrl?: unknown }; responseURL?: unknown };
-  const url = candidate.res?.responseUrl ?? candidate.responseURL ?? finalUrls.get(request);
-  return typeof url === 'string' && url !== '' ? url : undefined;
-}
-
-/** Whether the request could follow no redirect, so it was answered where it was sent. */
-export function followedNoRedirect(config: InternalAxiosRequestConfig): boolean {
+  const sent = request as { res?: { responseUrl?: unknown }; responseURL?: unknown } | undefined;
+  const url = sent?.res?.responseUrl ?? sent?.responseURL ?? finalUrls.get(sent as object);
+  if (typeof url === 'string' && url !== '') return auth.isWitboostUrl(url);
   const redirect = (config.fetchOptions as { redirect?: unknown } | undefined)?.redirect;
   return config.maxRedirects === 0 || redirect === 'manual' || redirect === 'error';
 }

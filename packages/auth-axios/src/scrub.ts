@@ -4,30 +4,27 @@ const REDACTED = '[redacted by @wb/auth-axios]';
 /** Node's `kOutHeaders` symbol (the header map of an outgoing message), found on first use. */
 let outHeaders: symbol | undefined;
 
-type Loose = Record<PropertyKey, unknown> | null | undefined;
+type Loose = Record<PropertyKey, unknown>;
+const isObject = (value: unknown): value is Loose => typeof value === 'object' && value !== null;
 
-function isObject(value: unknown): value is Record<PropertyKey, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-function scrubRecord(record: Loose, header: string): void {
+/** Replaces `header` among the values of a record. */
+function scrubValues(record: unknown, header: string): void {
   if (!isObject(record)) return;
   for (const name of Object.keys(record)) if (record[name] === header) record[name] = REDACTED;
 }
 
-function scrubClientRequest(request: Record<PropertyKey, unknown>, header: string): void {
-  if (typeof request._header !== 'string') return;
+function scrubClientRequest(request: unknown, header: string): void {
+  if (!isObject(request) || typeof request._header !== 'string') return;
   request._header = request._header.replaceAll(header, REDACTED);
   // A socket that never connected still holds the bytes it was to write.
-  const socket = request.socket as Loose;
+  const socket = request.socket as Loose | null | undefined;
   if (typeof socket?._pendingData === 'string') {
     socket._pendingData = socket._pendingData.replaceAll(header, REDACTED);
   }
   outHeaders ??= Object.getOwnPropertySymbols(request).find((s) => s.description === 'kOutHeaders');
-  const map = outHeaders === undefined ? undefined : (request[outHeaders] as Loose);
-  // Entries are [name as given, value].
-  for (const entry of Object.values(map ?? {}))
-    if (Array.isArray(entry)) scrubRecord(entry as never, header);
+  // The header map: lower-case name -> [name as given, value].
+  const entry = (outHeaders && (request[outHeaders] as Loose | null)?.authorization) as unknown;
+  if (Array.isArray(entry) && entry[1] === header) entry[1] = REDACTED;
 }
 
 /**
@@ -40,17 +37,24 @@ function scrubClientRequest(request: Record<PropertyKey, unknown>, header: strin
  * writes of existing fields: none of these objects changes shape, which keeps V8's fast paths
  * (redefining fields as non-enumerable did not: see `axios_overhead_vs_static` in bench/).
  */
-export function scrubSentRequest(request: unknown, header: string): void {
+function scrubRequest(request: unknown, header: string): void {
   if (!isObject(request)) return;
   scrubClientRequest(request, header);
   const redirectable = isObject(request._redirectable) ? request._redirectable : request;
   if (isObject(redirectable._options)) {
-    scrubRecord(redirectable._options.headers as Loose, header);
-    if (isObject(redirectable._currentRequest))
-      scrubClientRequest(redirectable._currentRequest, header);
+    scrubValues(redirectable._options.headers, header);
+    scrubClientRequest(redirectable._currentRequest, header);
   }
   const fetchHeaders = request.headers as Headers | undefined;
   if (typeof fetchHeaders?.get === 'function' && fetchHeaders.get('authorization') === header) {
     fetchHeaders.set('authorization', REDACTED);
   }
+}
+
+/** Scrubs the requests an axios response or error leads to (see above); returns `outcome`. */
+export function scrubSent<T>(outcome: T, header: string): T {
+  const { request, response } = (outcome ?? {}) as { request?: unknown; response?: Loose };
+  scrubRequest(request, header);
+  scrubRequest(response?.request, header);
+  return outcome;
 }

@@ -14,6 +14,7 @@ import { WitboostAuthError } from '@wb/auth-core';
  */
 export interface RedisClientLike {
   get(key: string): Promise<unknown>;
+  mGet(keys: string[]): Promise<unknown>;
   set(key: string, value: string, options: { PX: number; NX?: true }): Promise<unknown>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   publish(channel: string, message: string): Promise<unknown>;
@@ -50,7 +51,7 @@ export interface RedisSubscriberLike {
  */
 export type ChannelListener = (message: string | Buffer, channel: string | Buffer) => void;
 
-const METHODS = ['get', 'set', 'eval', 'publish', 'subscribe', 'duplicate'] as const;
+const METHODS = ['get', 'mGet', 'set', 'eval', 'publish', 'subscribe', 'duplicate'] as const;
 
 /** Whether `client` is a cluster client: it routes pub/sub to a node of its own, no duplicate needed. */
 export function isCluster(client: RedisClientLike): boolean {

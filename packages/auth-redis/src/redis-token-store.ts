@@ -1,5 +1,12 @@
 import type { TokenStore, TokenStoreCallOptions } from '@wb/auth-core';
-import { checkClient, checkPrefix, checkTimeout, type RedisClientLike } from './client-shape.js';
+import { createBatcher } from './batcher.js';
+import {
+  checkClient,
+  checkPrefix,
+  checkTimeout,
+  isCluster,
+  type RedisClientLike,
+} from './client-shape.js';
 import { createSubscriber } from './subscriber.js';
 
 /**
@@ -22,8 +29,9 @@ export interface RedisTokenStoreOptions {
    */
   keyPrefix?: string;
   /**
-   * How long one Redis call may take before the process stops waiting and exchanges on its own
-   * (integer ms, 1 to 10,000). Raise it for a Redis far away; slow calls trip the circuit breaker.
+   * How long Redis may stay silent before the process stops waiting for a call and exchanges on
+   * its own (integer ms, 1 to 10,000). Raise it for a Redis far away; calls that time out trip
+   * the circuit breaker.
    * @default 150
    */
   timeoutMs?: number;
@@ -39,7 +47,11 @@ const DELETE_IF_EQUALS =
  * AES-256-GCM ciphertext: the store holds no secret. The lease is `SET NX PX`, its release and
  * `invalidate()` a compare-and-delete script, change notices a `PUBLISH` on `keyPrefix + 'changes'`
  * (received on one duplicate connection, opened on first use and closed when the last
- * `WitboostAuth` using it closes). Core bounds every call (about 150 ms) behind a circuit breaker.
+ * `WitboostAuth` using it closes). With a standalone client, the calls of one event-loop turn go
+ * out together: the reads as one `MGET`, the writes as one script, the notices as one `PUBLISH`
+ * (a cold start of hundreds of identities costs a few commands, not hundreds). With a cluster
+ * client every call is its own command in its token's slot. Core bounds every call (about
+ * 150 ms) behind a circuit breaker.
  *
  * @param options `client` (required), `keyPrefix`, `timeoutMs`.
  * @returns A `TokenStore`; the client stays yours to close.
@@ -80,6 +92,34 @@ export function redisTokenStore(options: RedisTokenStoreOptions): TokenStore {
       : client;
   };
 
+  const subscribe = createSubscriber(client, channel);
+  if (!isCluster(client)) {
+    // One connection to one server: the calls of a turn go out as one MGET and one script.
+    const batch = createBatcher(client, channel);
+    return {
+      timeoutMs,
+      async get(key, call) {
+        const value = await batch.get(prefix + key, call?.signal);
+        return value === null || value === undefined ? undefined : String(value);
+      },
+      async set(key, value, ttlMs, call) {
+        await batch.write(prefix + key, ['s', value, String(ttlMs)], call?.signal);
+      },
+      async setIfAbsent(key, value, ttlMs, call) {
+        return (
+          Number(await batch.write(prefix + key, ['n', value, String(ttlMs)], call?.signal)) === 1
+        );
+      },
+      async deleteIfEquals(key, value, call) {
+        return Number(await batch.write(prefix + key, ['d', value], call?.signal)) === 1;
+      },
+      async publish(message) {
+        await batch.publish(message);
+      },
+      subscribe,
+    };
+  }
+
   return {
     timeoutMs,
     async get(key, call) {
@@ -102,6 +142,6 @@ export function redisTokenStore(options: RedisTokenStoreOptions): TokenStore {
     async publish(message, call) {
       await using(call).publish(channel, message);
     },
-    subscribe: createSubscriber(client, channel),
+    subscribe,
   };
 }

@@ -9,8 +9,10 @@ export function createSubscriber(client: RedisClientLike, channel: string) {
   const listeners = new Set<(message: string) => void>();
   let connection: Promise<() => Promise<void>> | undefined;
 
+  // One PUBLISH may carry several messages, one a line (see batcher.ts).
   const onMessage = (message: unknown) => {
-    for (const listener of listeners) listener(String(message));
+    for (const line of String(message).split('\n'))
+      for (const listener of listeners) listener(line);
   };
 
   async function connect(): Promise<() => Promise<void>> {

@@ -3,11 +3,11 @@
 // `[fault]` line: requests failed (must be 0), exchanges it cost, time to recover.
 import { createWitboostAuth } from '@wb/auth-core';
 import { redisTokenStore } from '@wb/auth-redis';
+import { type RedisServer, startRedisServer } from '@wb/redis-harness';
 import { startWitboostMock, type WitboostMock } from '@wb/witboost-mock';
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Replica, roundAll, startReplica } from './support/fleet.js';
-import { type RedisServer, startRedisServer } from './support/redis-server.js';
 
 const REPLICAS = 3;
 const IDENTITIES = 12;

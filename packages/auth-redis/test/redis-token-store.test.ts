@@ -1,10 +1,10 @@
 import { createWitboostAuth, isWitboostAuthError } from '@wb/auth-core';
 import { redisTokenStore } from '@wb/auth-redis';
+import { type RedisServer, startRedisServer } from '@wb/redis-harness';
 import { startWitboostMock, type WitboostMock } from '@wb/witboost-mock';
 import { createClient } from 'redis';
 import { createClient as createClient5 } from 'redis5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RedisServer, startRedisServer } from './support/redis-server.js';
 
 let redis: RedisServer;
 let wb: WitboostMock;
@@ -72,6 +72,40 @@ describe.each(majors)('redisTokenStore over %s', (_, create) => {
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(await store.get('{a}:short')).toBeUndefined();
     expect((await client.keys(`${prefix}*`)).sort()).toEqual([`${prefix}{a}:jwt`]);
+    client.destroy();
+  });
+
+  it('sends the calls of one turn as one MGET and one script, and one PUBLISH', async () => {
+    const client = await create({ url: redis.url })
+      .on('error', () => {})
+      .connect();
+    const store = redisTokenStore({
+      client,
+      keyPrefix: `b${Math.random().toString(36).slice(2)}:`,
+    });
+    await store.set('{x}:jwt', 'kept', 60_000);
+    const got: string[] = [];
+    const stop = await store.subscribe?.((m) => got.push(m));
+    expect(await redis.command(['CONFIG', 'RESETSTAT'])).toBe('+OK');
+    const tags = Array.from({ length: 40 }, (_, i) => `{t${i}}`);
+    const [values, leases, again] = await Promise.all([
+      Promise.all(['{x}', ...tags].map((tag) => store.get(`${tag}:jwt`))),
+      Promise.all(tags.map((tag) => store.setIfAbsent(`${tag}:lease`, 'me', 5_000))),
+      Promise.all(tags.map((tag) => store.setIfAbsent(`${tag}:lease`, 'you', 5_000))),
+      store.publish?.('one'),
+      store.publish?.('two'),
+    ]);
+    expect(values).toEqual(['kept', ...tags.map(() => undefined)]);
+    expect(leases.every(Boolean)).toBe(true);
+    expect(again.some(Boolean)).toBe(false); // same turn, after the first: in order, NX refused
+    const stats = await redis.command(['INFO', 'commandstats']);
+    const calls = (name: string) =>
+      Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+    // (SETs run inside the script count as SET calls too: Redis counts them.)
+    expect([calls('mget'), calls('eval'), calls('publish'), calls('get')]).toEqual([1, 1, 1, 0]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(got).toEqual(['one', 'two']); // one message, two lines, two notifications
+    await stop?.();
     client.destroy();
   });
 

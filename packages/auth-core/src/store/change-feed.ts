@@ -18,6 +18,8 @@ export interface ChangeFeed {
   announce(kind: ChangeKind, tag: string, fingerprint: string): void;
   /** Calls `listener` for messages about `tag` until the returned function is called. */
   listen(tag: string, listener: Listener): () => void;
+  /** Whether messages are being received (the subscription is up): polling is then a safety net. */
+  live(): boolean;
   /** Resolves after `ms`, at the first message about `tag`, or when `signal` aborts. */
   wait(tag: string, ms: number, signal: AbortSignal | undefined): Promise<void>;
   close(): Promise<void>;
@@ -32,6 +34,7 @@ export function createChangeFeed(
   let unsubscribe: Promise<(() => Promise<void>) | undefined> | undefined;
   let failedAt = Number.NEGATIVE_INFINITY;
   let closed = false;
+  let live = false;
   const canSubscribe = store.subscribe !== undefined && store.publish !== undefined;
 
   function onMessage(message: string): void {
@@ -48,7 +51,10 @@ export function createChangeFeed(
     if (!canSubscribe || closed || unsubscribe !== undefined) return;
     if (Date.now() - failedAt < RESUBSCRIBE_AFTER_MS) return;
     unsubscribe = (store.subscribe as NonNullable<TokenStore['subscribe']>)(onMessage).then(
-      (stop) => stop,
+      (stop) => {
+        live = !closed;
+        return stop;
+      },
       () => {
         // Polling still works; try again later.
         failedAt = Date.now();
@@ -79,6 +85,7 @@ export function createChangeFeed(
       if (canSubscribe) publish(`${writer} ${CODES[kind]} ${tag} ${fingerprint}`);
     },
     listen,
+    live: () => live,
     wait(tag, ms, signal) {
       return new Promise<void>((resolve) => {
         if (closed || signal?.aborted) return resolve();
@@ -95,6 +102,7 @@ export function createChangeFeed(
     },
     async close() {
       closed = true;
+      live = false;
       for (const set of listeners.values())
         for (const listener of [...set]) listener('mark', true, '');
       listeners.clear();

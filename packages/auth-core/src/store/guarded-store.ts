@@ -1,4 +1,5 @@
 import type { WitboostAuthEvent } from '../types.js';
+import type { AttentionClock } from './attention-clock.js';
 import type { CircuitBreaker, Permit } from './circuit-breaker.js';
 import type { TokenStore } from './token-store.js';
 
@@ -21,16 +22,57 @@ export interface GuardedStore {
   usable(): boolean;
 }
 
-/** Extra time a call gets for each store call already in flight in this process. */
-const QUEUED_CALL_ALLOWANCE_MS = 1.5;
+/** However busy the store, a call never waits longer than this many timeouts. */
+const CAP_FACTOR = 10;
 
 export function guardStore(
   store: TokenStore,
   breaker: CircuitBreaker,
   emit: (event: WitboostAuthEvent) => void,
   timeoutMs: number,
+  clock: AttentionClock,
 ): GuardedStore {
-  let inFlight = 0;
+  const capMs = timeoutMs * CAP_FACTOR;
+  // When the store last answered any call (clock time).
+  let answeredAt = Number.NEGATIVE_INFINITY;
+
+  /**
+   * Resolves when the call started at `startedAt` (clock time) should stop waiting: the store has
+   * answered nothing for `timeoutMs` (frozen, gone), or the call has waited `capMs`. A call
+   * queued behind hundreds of others keeps waiting while answers arrive, and the clock stands
+   * still while this process is too busy to read them.
+   */
+  function stalled(startedAt: number): {
+    expired: Promise<typeof STORE_UNAVAILABLE>;
+    stop(): void;
+  } {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const expired = new Promise<typeof STORE_UNAVAILABLE>((resolve) => {
+      const check = () => {
+        if (stopped) return;
+        const now = clock.now();
+        const quietMs = now - Math.max(startedAt, answeredAt);
+        if (quietMs >= timeoutMs || now - startedAt >= capMs) return resolve(STORE_UNAVAILABLE);
+        arm(Math.min(timeoutMs - quietMs, capMs - (now - startedAt)));
+      };
+      // Checked a turn late: after a blocked event loop the timer and the answers are due at
+      // once, and timers run before I/O; the answers that already arrived must count.
+      const arm = (ms: number) => {
+        timer = setTimeout(() => setImmediate(check), ms);
+        timer.unref?.();
+      };
+      arm(timeoutMs);
+    });
+    return {
+      expired,
+      stop() {
+        stopped = true;
+        clearTimeout(timer);
+      },
+    };
+  }
+
   async function call<T>(
     op: Op,
     run: (signal: AbortSignal) => Promise<T>,
@@ -39,29 +81,24 @@ export function guardStore(
     const permit: Permit = breaker.permit();
     if (permit === undefined) throw STORE_UNAVAILABLE;
     const startedAt = performance.now();
-    // The bound is for the store, not for this process's own queue: a cold start of hundreds of
-    // identities puts hundreds of commands on one connection at once, and the client alone
-    // needs ~0.2 ms for each (measured with node-redis 6 on 2 cores), so the calls behind them
-    // get that much more time instead of timing out and opening the circuit.
-    const boundMs = timeoutMs + inFlight * QUEUED_CALL_ALLOWANCE_MS;
-    inFlight++;
+    const release = clock.hold();
     const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<typeof STORE_UNAVAILABLE>((resolve) => {
-      // Resolved a turn late: after a blocked event loop the timer and the reply are due at
-      // once, and timers run before I/O; the reply that already arrived must win.
-      timer = setTimeout(() => setImmediate(resolve, STORE_UNAVAILABLE), boundMs);
-      timer.unref?.();
-    });
+    const timeout = stalled(clock.now());
     let outcome: Outcome = 'error';
     let failure = 'error';
     try {
-      const pending = run(controller.signal);
-      pending.catch(() => {}); // a late rejection after the timeout must not go unhandled
-      const value = await Promise.race([pending, timeout]);
+      const pending = Promise.resolve(run(controller.signal));
+      // Only a success shows the store is there (a dropped connection fails calls fast, too).
+      pending.then(
+        () => {
+          answeredAt = clock.now();
+        },
+        () => {}, // a late rejection after the timeout must not go unhandled
+      );
+      const value = await Promise.race([pending, timeout.expired]);
       if (value === STORE_UNAVAILABLE) {
         outcome = 'timeout';
-        failure = `timeout after ${Math.round(boundMs)} ms`;
+        failure = `timeout after ${Math.round(performance.now() - startedAt)} ms`;
         controller.abort();
         throw STORE_UNAVAILABLE;
       }
@@ -71,8 +108,8 @@ export function guardStore(
       if (outcome === 'error') failure = `error ${errorName(error)}`;
       throw STORE_UNAVAILABLE;
     } finally {
-      inFlight--;
-      clearTimeout(timer);
+      timeout.stop();
+      release();
       const ok = outcome !== 'error' && outcome !== 'timeout';
       breaker.record(permit, ok, failure);
       emit({ type: 'store_call', op, durationMs: performance.now() - startedAt, outcome });

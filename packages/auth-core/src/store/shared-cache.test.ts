@@ -16,6 +16,8 @@ const fast: Partial<SharedCacheTuning> = {
   waitBoundMs: 400,
   pollMinMs: 5,
   pollMaxMs: 10,
+  livePollMinMs: 5,
+  livePollMaxMs: 10,
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

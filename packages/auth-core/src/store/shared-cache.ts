@@ -1,11 +1,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { isWitboostAuthError, WitboostAuthError } from '../errors.js';
 import type { Principal, WitboostAuthEvent } from '../types.js';
+import { createAttentionClock } from './attention-clock.js';
 import { createChangeFeed } from './change-feed.js';
 import { BREAKER_DEFAULTS, type BreakerOptions, createCircuitBreaker } from './circuit-breaker.js';
 import { guardStore, STORE_UNAVAILABLE } from './guarded-store.js';
 import { open, seal } from './sealed-value.js';
-import { type SlotKey, type SlotKeys, slotKeys } from './store-keys.js';
+import { type SlotKey, type SlotKeys, slotKeyCache } from './store-keys.js';
 import {
   decodeMark,
   decodeRecord,
@@ -71,6 +72,9 @@ export interface SharedCacheTuning {
   /** First poll interval while waiting; it doubles each round up to `pollMaxMs`, jittered ±50%. */
   pollMinMs: number;
   pollMaxMs: number;
+  /** The same while change messages arrive (they wake a waiter): polling is only a safety net. */
+  livePollMinMs: number;
+  livePollMaxMs: number;
   /** How long a shared 401/403 keeps other replicas from asking with the same access token. */
   rejectionMarkMs: number;
   /** Longest shared 429 backoff honoured. */
@@ -84,6 +88,8 @@ export const SHARED_CACHE_DEFAULTS: SharedCacheTuning = {
   leaseMs: 10_000,
   pollMinMs: 20,
   pollMaxMs: 480,
+  livePollMinMs: 250,
+  livePollMaxMs: 1_000,
   rejectionMarkMs: 5_000,
   maxBackoffMarkMs: 300_000,
   breaker: BREAKER_DEFAULTS,
@@ -103,10 +109,13 @@ export function createSharedCache(
 ): SharedCache {
   const t: SharedCacheTuning = { ...SHARED_CACHE_DEFAULTS, ...tuning };
   const breaker = createCircuitBreaker(emit, t.breaker);
-  const guarded = guardStore(store, breaker, emit, store.timeoutMs ?? t.callTimeoutMs);
+  const clock = createAttentionClock();
+  const guarded = guardStore(store, breaker, emit, store.timeoutMs ?? t.callTimeoutMs, clock);
   const writer = randomBytes(9).toString('base64url');
   const feed = createChangeFeed(store, writer, guarded.publish);
   const known = new Map<string, string>();
+  const keyCache = slotKeyCache();
+  const slotKeys = keyCache.of;
   let closed = false;
 
   const fingerprint = (keys: SlotKeys, jwt: string) =>
@@ -192,10 +201,16 @@ export function createSharedCache(
       return { record, from: 'exchange' as const };
     };
     if (!guarded.usable()) return runExchange();
+    // The bound counts the time this process could have noticed the value: on a starved machine
+    // the other replica's exchange, and our reading of its result, take longer in wall time. Yet
+    // never beyond twice the bound in wall time, so a waiting caller (bounded in wall time, 10 s
+    // by default) keeps room for an exchange of its own.
+    const attending = clock.hold();
     try {
-      const waitUntil = Date.now() + t.waitBoundMs;
+      const waitUntil = clock.now() + t.waitBoundMs;
+      const waitUntilWall = Date.now() + 2 * t.waitBoundMs;
       let missed = false;
-      let pollMs = t.pollMinMs;
+      let pollMs = 0;
       for (;;) {
         // The read and the lease go out together (one round trip, pipelined by the client): a
         // cold miss costs one round trip before the exchange. A lease taken beside a hit or a
@@ -227,17 +242,25 @@ export function createSharedCache(
         if (leased.status === 'rejected') throw leased.reason;
         if (won) return await runExchange(owner);
         // Another replica is exchanging: wait for its result, bounded.
-        if (now >= waitUntil || options.signal?.aborted) return await runExchange();
-        // Waiters back off: a change message wakes them the moment the value lands, and a fixed
-        // 15-45 ms poll by hundreds of waiters saturated the store (fleet bench, 4 x 200
-        // identities: calls timed out, the breaker opened, every replica exchanged itself).
+        const leftMs = Math.min(waitUntil - clock.now(), waitUntilWall - Date.now());
+        if (leftMs <= 0 || options.signal?.aborted) return await runExchange();
+        // Waiters back off: a change message wakes them the moment the value lands. Polls cost
+        // CPU here (three guarded calls each): 150 waiters per process polling from every 20 ms
+        // kept a starved replica's event loop too busy to read its own exchanges' answers (fleet
+        // bench, 4 x 200 identities: exchanges of 5-7 s, requests past their 10 s bound).
+        const live = feed.live();
+        pollMs = Math.min(
+          pollMs === 0 ? (live ? t.livePollMinMs : t.pollMinMs) : pollMs * 2,
+          live ? t.livePollMaxMs : t.pollMaxMs,
+        );
         const delay = pollMs * (0.5 + Math.random());
-        pollMs = Math.min(pollMs * 2, t.pollMaxMs);
-        await feed.wait(keys.tag, Math.min(delay, waitUntil - now), options.signal);
+        await feed.wait(keys.tag, Math.min(delay, leftMs), options.signal);
       }
     } catch (error) {
       if (error === STORE_UNAVAILABLE && !exchanged) return runExchange();
       throw error;
+    } finally {
+      attending();
     }
   }
 
@@ -286,6 +309,7 @@ export function createSharedCache(
     async close() {
       closed = true;
       known.clear();
+      keyCache.clear();
       await feed.close();
     },
   };

@@ -48,8 +48,11 @@ export interface TokenStoreCallOptions {
  */
 export interface TokenStore {
   /**
-   * How long core waits for one call before exchanging on its own, e.g. more for a store in
-   * another region. A call that takes longer counts as a failure for the circuit breaker.
+   * How long the store may stay silent before core stops waiting for a call and exchanges on its
+   * own, e.g. more for a store in another region. Counted only while this process could have
+   * read an answer (not while its event loop is blocked or starved of CPU), and reset by every
+   * answer, so a call queued behind hundreds of others waits while they are answered (at most
+   * ten times this). A call that times out counts as a failure for the circuit breaker.
    * @default 150
    */
   readonly timeoutMs?: number;
