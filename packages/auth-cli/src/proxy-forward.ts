@@ -39,18 +39,48 @@ const DROPPED_RESPONSE = new Set([
 const httpAgent = new HttpAgent({ keepAlive: true });
 const httpsAgent = new HttpsAgent({ keepAlive: true });
 
+const KEEP = 0;
+const DROP = 1;
+/** `Connection`: dropped, and the names it lists are dropped too. */
+const CONNECTION = 2;
+type Verdict = typeof KEEP | typeof DROP | typeof CONNECTION;
+
+/**
+ * What happens to a header, looked up by its name as spelt on the wire: clients send the same
+ * spellings on every request, and `toLowerCase()` of a capitalised one (`Host`, node's own
+ * `Keep-Alive`) is a call into the runtime that showed in the profile (bench
+ * proxy_vs_bare_forwarder). Cleared when full, so a client inventing names cannot grow it.
+ */
+function verdicts(dropped: ReadonlySet<string>): (name: string) => Verdict {
+  const bySpelling = new Map<string, Verdict>();
+  return (name) => {
+    let verdict = bySpelling.get(name);
+    if (verdict === undefined) {
+      const lower = name.toLowerCase();
+      verdict = lower === 'connection' ? CONNECTION : dropped.has(lower) ? DROP : KEEP;
+      if (bySpelling.size >= 1_000) bySpelling.clear();
+      bySpelling.set(name, verdict);
+    }
+    return verdict;
+  };
+}
+
+const requestVerdict = verdicts(DROPPED_REQUEST);
+const responseVerdict = verdicts(DROPPED_RESPONSE);
+
 /**
  * The headers of `raw` (`rawHeaders`: name, value, name, value…, names as the peer spelt them)
  * that go on, as such a flat list, which node:http takes as it is. Working on the raw list
  * skips the `headers` object node builds on first read, and keeps repeated headers as sent.
  * Headers named in `Connection` are hop-by-hop too (`keep-alive` and `close` name none).
  */
-function forwardable(raw: readonly string[], dropped: ReadonlySet<string>): string[] {
+function forwardable(raw: readonly string[], verdictOf: (name: string) => Verdict): string[] {
   let extra: Set<string> | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i] as string;
-    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
-    for (const token of (raw[i + 1] as string).split(',')) {
+    if (verdictOf(raw[i] as string) !== CONNECTION) continue;
+    const value = raw[i + 1] as string;
+    if (value === 'keep-alive' || value === 'close') continue;
+    for (const token of value.split(',')) {
       const named = token.trim().toLowerCase();
       if (named !== '' && named !== 'keep-alive' && named !== 'close') {
         extra ??= new Set();
@@ -60,10 +90,9 @@ function forwardable(raw: readonly string[], dropped: ReadonlySet<string>): stri
   }
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
-    // Already lower case (what most clients send), toLowerCase() returns the string itself.
-    const name = (raw[i] as string).toLowerCase();
-    if (dropped.has(name) || extra?.has(name)) continue;
-    out.push(raw[i] as string, raw[i + 1] as string);
+    const name = raw[i] as string;
+    if (verdictOf(name) !== KEEP || extra?.has(name.toLowerCase())) continue;
+    out.push(name, raw[i + 1] as string);
   }
   return out;
 }
@@ -115,7 +144,7 @@ export function forward(
   headersTimeoutMs: number,
   hooks: ForwardHooks,
 ): void {
-  const headers = forwardable(req.rawHeaders, DROPPED_REQUEST);
+  const headers = forwardable(req.rawHeaders, requestVerdict);
   headers.push('host', target.host, 'authorization', authorization);
   const { secure } = target;
   const upstream = (secure ? httpsRequest : httpRequest)({
@@ -135,7 +164,7 @@ export function forward(
     waiting.delete(upstream);
     const status = answer.statusCode ?? 502;
     hooks.onStatus(status, authorization);
-    const headers = forwardable(answer.rawHeaders, DROPPED_RESPONSE);
+    const headers = forwardable(answer.rawHeaders, responseVerdict);
     if (res.hasHeader('connection')) {
       // Set before (the draining server's `connection: close`): writeHead() would merge the
       // list into it one name at a time, keeping only the last of repeated headers.
