@@ -1,10 +1,8 @@
-import { createWitboostAuth } from '@wb/auth-core';
 import type { BenchContext } from '../harness/context.js';
-import { interleave } from '../harness/ops.js';
 import type { BenchResult } from '../harness/result.js';
-import { round } from '../harness/stats.js';
 import { azureWarmHeaderFor } from '../peers/azure.js';
 import { googleWarmHeaderFor } from '../peers/google.js';
+import { runWarmHeaderContest, warmInstance } from '../peers/warm-header-contest.js';
 
 /** Distinct URLs in the rotation: far more than any per-URL cache would hold. */
 const ROTATION = 50_000;
@@ -38,67 +36,30 @@ function rotating(urls: readonly string[], call: (url: string) => Promise<unknow
  * rounds as the one-URL metrics.
  */
 export async function warmHeaderManyUrlsMetrics(ctx: BenchContext): Promise<BenchResult[]> {
-  const { wb } = ctx;
-  const auth = createWitboostAuth({
-    baseUrl: wb.url,
-    accessToken: wb.issueAccessToken(),
-    durationSeconds: 3600,
-  });
+  const ours = catalogRotation(ctx.wb.url);
+  const { auth, header, jwt } = await warmInstance(ctx.wb, ours[0] as string, 'many URLs');
   try {
-    const ours = catalogRotation(wb.url);
-    const peers = catalogRotation('https://witboost.example.com');
-    const header = await auth.authorizationFor(ours[0] as string);
-    if (!header?.startsWith('Bearer ')) throw new Error('many URLs: no Bearer header from ours');
     // Every URL must get the credential: a router that refused them would look fast.
     for (const url of ours.slice(0, 100)) {
       if ((await auth.authorizationFor(url)) !== header) throw new Error(`many URLs: ${url}`);
     }
-    const jwt = header.slice('Bearer '.length);
-    const limit = async (_url: string) => header;
-
-    const contenders = [
-      { name: 'ours', op: rotating(ours, (url) => auth.authorizationFor(url)) },
-      { name: 'azure', op: rotating(peers, azureWarmHeaderFor(jwt)) },
-      { name: 'google', op: rotating(peers, googleWarmHeaderFor(jwt)) },
-      { name: 'limit', op: rotating(ours, limit) },
-    ];
-    const rounds = ctx.quick ? 3 : 7;
-    const measured = await interleave(contenders, {
-      rounds,
-      sampleMs: ctx.quick ? 100 : 250,
-      warmupMs: ctx.quick ? 100 : 400,
-    });
-    const method = `each call takes the next of ${ROTATION} distinct catalog URLs (rotation cost in every contender); sequential awaited calls; medians of ${rounds} interleaved rounds, ratio = median of per-round ratios`;
-    const result = (metric: string, peer: string, goal: number, note: string): BenchResult => ({
-      metric,
-      ours: Math.round(measured.median('ours')),
-      baseline: Math.round(measured.median(peer)),
-      ratio: round(measured.pairedRatio('ours', peer), 2),
-      goal,
-      better: 'higher',
-      unit: 'ops/s',
-      note: `${note}; ${method}`,
-    });
-    return [
-      result(
-        'warm_header_many_urls_vs_azure',
-        'azure',
-        4,
-        '@azure/core-rest-pipeline bearerTokenAuthenticationPolicy.sendRequest(createPipelineRequest({ url }), no-op next) with a cached token',
-      ),
-      result(
-        'warm_header_many_urls_vs_google',
-        'google',
-        4,
-        'google-auth-library OAuth2Client.getRequestHeaders(url) with valid cached credentials',
-      ),
-      result(
-        'warm_header_many_urls_vs_limit',
-        'limit',
-        0.25,
-        "async (url) => 'Bearer <jwt>' (the async floor)",
-      ),
-    ];
+    const peers = catalogRotation('https://witboost.example.com');
+    return await runWarmHeaderContest(
+      ctx,
+      {
+        ours: rotating(ours, (url) => auth.authorizationFor(url)),
+        azure: rotating(peers, azureWarmHeaderFor(jwt)),
+        google: rotating(peers, googleWarmHeaderFor(jwt)),
+        limit: rotating(ours, async (_url: string) => header),
+      },
+      {
+        prefix: 'warm_header_many_urls',
+        peerGoal: 4,
+        limitGoal: 0.25,
+        limitNote: "async (url) => 'Bearer <jwt>' (the async floor)",
+        method: `each call takes the next of ${ROTATION} distinct catalog URLs (rotation cost in every contender)`,
+      },
+    );
   } finally {
     await auth.close();
   }

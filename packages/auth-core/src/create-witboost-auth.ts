@@ -7,7 +7,7 @@ import { ownOptions } from './own-options.js';
 import { toAccessTokenSource } from './sources/resolve-source.js';
 import { createSharedCache } from './store/shared-cache.js';
 import type { WitboostAuth, WitboostAuthOptions } from './types.js';
-import { createUrlRouter, type UrlDecision } from './url/router.js';
+import { createUrlRouter } from './url/router.js';
 
 /**
  * Creates a Witboost authenticator: exchanges the access token for short-lived JWTs (or builds
@@ -50,7 +50,7 @@ export function createWitboostAuthWith(
     random,
     // The one place URL decisions come from, without a URL parse on the common path
     // (url/fast-path.ts); pure in `config`, so every identity shares it.
-    router: createUrlRouter(config, (decision: UrlDecision) => decision),
+    router: createUrlRouter(config),
     // One shared cache (and circuit breaker) for the instance and every identity made from it.
     cache: config.store === undefined ? undefined : createSharedCache(config.store, emit),
     link: { latency: undefined },

@@ -15,7 +15,7 @@ import type { UrlDecision, UrlRouter } from './url/router.js';
 
 /** Everything the identities of one instance share, with the URL decisions. */
 export interface IdentityShared extends EngineShared {
-  readonly router: UrlRouter<UrlDecision>;
+  readonly router: UrlRouter;
 }
 
 const NO_AUTHORIZATION: Promise<string | undefined> = Promise.resolve(undefined);

@@ -25,8 +25,10 @@ function bytesPerOperation(mode: string): Promise<number> {
 }
 
 // Before the fix, one instance kept ~1.3 KB per exchange forever (a reaction on a close promise
-// holding each result, and a timer list per distinct delay). A JWT here is ~450 bytes: 200 per
-// operation is a generous bound that a per-exchange leak of anything holding one breaks.
+// holding each result, and a timer list per distinct delay). Measured now after a 2,000-operation
+// warm-up: 45-47 bytes per operation in Bearer modes, ~21 in Basic mode (JIT code still settling,
+// per heap snapshots; no object of ours). A leak holding each JWT (~450 bytes), or each re-read
+// Basic header (of a 340-character access token), must break the bound.
 it.each([
   ['one scope', 'default'],
   ['five scopes in turn', 'scopes'],

@@ -8,6 +8,7 @@ import {
   fastRule,
   isPlainPrefix,
   originPattern,
+  unscopedPattern,
 } from './fast-path.js';
 import { resolveAgainstBase } from './resolve.js';
 
@@ -26,94 +27,81 @@ export type RouterConfig = Pick<
   'baseUrl' | 'baseOrigin' | 'basePath' | 'origins' | 'rules'
 >;
 
-/** Routes a URL to the value bound to its decision; never throws for a string or a URL. */
-export type UrlRouter<T> = (input: string | URL) => T;
-
-/** One possible decision, bound lazily (a scope's cache slot is created on first use). */
-interface Outcome<T> {
-  readonly decision: UrlDecision;
-  bound: boolean;
-  value: T | undefined;
-}
+/** Routes a URL to its decision; never throws for a string or a URL. */
+export type UrlRouter = (input: string | URL) => UrlDecision;
 
 /** Full-parser results by URL string, for the inputs the fast path leaves to it. */
 const MEMO_SIZE = 500;
 
 /**
- * Builds the router of one configuration. Each distinct decision (not ours; ours with scope S)
- * is bound once with `bind`, so the hot path returns a value without allocating. Strings take
+ * Builds the router of one configuration. The distinct decisions (not ours; ours with scope S)
+ * are frozen objects made once, so the hot path returns one without allocating. Strings take
  * the fast path ({@link fastRoute}) when it can answer, else the full WHATWG resolution
  * ({@link resolveAgainstBase}), memoised for repeated inputs.
  *
  * @example
  * ```ts
- * const route = createUrlRouter(config, (decision) => decision);
+ * const route = createUrlRouter(config);
  * route('/api/computational-governance/x'); // { allowed: true, scope: 'service:computational-governance' }
  * ```
  */
-export function createUrlRouter<T>(
-  config: RouterConfig,
-  bind: (decision: UrlDecision) => T,
-): UrlRouter<T> {
-  const { table, notOurs, bySite } = compile<T>(config);
-  const memo = new Map<string, Outcome<T>>();
-  const boundValue = (outcome: Outcome<T>): T => {
-    if (!outcome.bound) {
-      outcome.value = bind(outcome.decision);
-      outcome.bound = true;
-    }
-    return outcome.value as T;
-  };
-
-  const full = (input: string | URL): Outcome<T> => {
+export function createUrlRouter(config: RouterConfig): UrlRouter {
+  const { table, notOurs, bySite } = compile(config);
+  const memo = new Map<string, UrlDecision>();
+  const full = (input: string | URL): UrlDecision => {
     const url = typeof input === 'string' ? resolveAgainstBase(config.baseUrl, input) : input;
     return url === undefined ? notOurs : decideParsed(bySite, notOurs, url);
   };
 
   // Clients often call one URL again and again: the same string skips even the fast path.
   let lastInput: string | undefined;
-  let lastValue: T | undefined;
+  let lastDecision = notOurs;
 
   return function route(input) {
-    if (input === lastInput) return lastValue as T;
-    if (typeof input !== 'string') return boundValue(input instanceof URL ? full(input) : notOurs);
+    if (input === lastInput) return lastDecision;
+    if (typeof input !== 'string') return input instanceof URL ? full(input) : notOurs;
     const fast = fastRoute(table, input);
     if (fast !== undefined) {
       lastInput = input;
-      lastValue = boundValue(fast);
-      return lastValue;
+      lastDecision = fast;
+      return fast;
     }
-    let outcome = memo.get(input);
-    if (outcome === undefined) {
-      outcome = full(input);
+    let decision = memo.get(input);
+    if (decision === undefined) {
+      decision = full(input);
       // Clearing beats LRU bookkeeping: these are the rare inputs, and hot ones come back.
       if (memo.size >= MEMO_SIZE) memo.clear();
-      memo.set(input, outcome);
+      memo.set(input, decision);
     }
-    return boundValue(outcome);
+    return decision;
   };
 }
 
-/**
- * Both paths' decisions side by side, for the equivalence property test: `fast` is
- * `undefined` when the fast path leaves the input to the full parser.
- */
-export function createRouteExplainer(
-  config: RouterConfig,
-): (input: string) => { fast: UrlDecision | undefined; full: UrlDecision } {
-  const { table, notOurs, bySite } = compile<undefined>(config);
+/** What {@link createRouteExplainer} tells about one input. */
+export interface RouteExplanation {
+  /** The fast path's decision; `undefined` when it leaves the input to the full parser. */
+  readonly fast: UrlDecision | undefined;
+  readonly full: UrlDecision;
+  /** The fast path answered with its one regex for unscoped paths, not the rule walk. */
+  readonly unscoped: boolean;
+}
+
+/** Both paths' decisions side by side, for the equivalence property test. */
+export function createRouteExplainer(config: RouterConfig): (input: string) => RouteExplanation {
+  const { table, notOurs, bySite } = compile(config);
   return (input) => {
     const url = resolveAgainstBase(config.baseUrl, input);
     const full = url === undefined ? notOurs : decideParsed(bySite, notOurs, url);
-    return { fast: fastRoute(table, input)?.decision, full: full.decision };
+    const unscoped = table.enabled && table.unscoped?.pattern.test(input) === true;
+    return { fast: fastRoute(table, input), full, unscoped };
   };
 }
 
-function decideParsed<T>(
-  bySite: ReadonlyMap<string, FastSite<Outcome<T>>>,
-  notOurs: Outcome<T>,
+function decideParsed(
+  bySite: ReadonlyMap<string, FastSite<UrlDecision>>,
+  notOurs: UrlDecision,
   url: URL,
-): Outcome<T> {
+): UrlDecision {
   const site = bySite.get(url.origin);
   if (site === undefined) return notOurs;
   const path = url.pathname;
@@ -123,26 +111,18 @@ function decideParsed<T>(
   return site.fallback;
 }
 
-function compile<T>(config: RouterConfig) {
-  const outcomes = new Map<string | undefined, Outcome<T>>();
-  const allowed = (scope: string | undefined): Outcome<T> => {
-    let outcome = outcomes.get(scope);
-    if (outcome === undefined) {
-      outcome = {
-        decision: Object.freeze({ allowed: true, scope }),
-        bound: false,
-        value: undefined,
-      };
-      outcomes.set(scope, outcome);
+function compile(config: RouterConfig) {
+  const decisions = new Map<string | undefined, UrlDecision>();
+  const allowed = (scope: string | undefined): UrlDecision => {
+    let decision = decisions.get(scope);
+    if (decision === undefined) {
+      decision = Object.freeze({ allowed: true, scope });
+      decisions.set(scope, decision);
     }
-    return outcome;
+    return decision;
   };
-  const notOurs: Outcome<T> = {
-    decision: Object.freeze({ allowed: false, scope: undefined }),
-    bound: false,
-    value: undefined,
-  };
-  const bySite = new Map<string, FastSite<Outcome<T>>>();
+  const notOurs: UrlDecision = Object.freeze({ allowed: false, scope: undefined });
+  const bySite = new Map<string, FastSite<UrlDecision>>();
   for (const origin of config.origins.keys()) {
     // User rules in order, then the origin's own scope, then the default CG rule (see options).
     const rules = config.rules
@@ -161,12 +141,17 @@ function compile<T>(config: RouterConfig) {
       fallback: allowed(undefined),
     });
   }
-  const base = bySite.get(config.baseOrigin) as FastSite<Outcome<T>>;
+  const base = bySite.get(config.baseOrigin) as FastSite<UrlDecision>;
   const relativeRules = relativeTo(config.basePath, base.rules);
   const everyRule = [...bySite.values()].flatMap((site) => site.rules).concat(relativeRules);
-  const table: FastTable<Outcome<T>> = {
-    enabled: everyRule.every((rule) => rule.any || isPlainPrefix(rule.prefix)),
-    sites: [...bySite.values()],
+  const enabled = everyRule.every((rule) => rule.any || isPlainPrefix(rule.prefix));
+  const sites = [...bySite.values()];
+  const fallback = allowed(undefined);
+  const pattern = enabled ? unscopedPattern(sites, base, relativeRules, fallback) : undefined;
+  const table: FastTable<UrlDecision> = {
+    enabled,
+    unscoped: pattern === undefined ? undefined : { pattern, outcome: fallback },
+    sites,
     base,
     relativeRules,
   };
