@@ -39,28 +39,60 @@ const DROPPED_RESPONSE = new Set([
 const httpAgent = new HttpAgent({ keepAlive: true });
 const httpsAgent = new HttpsAgent({ keepAlive: true });
 
-/** Headers named in `Connection` are hop-by-hop too (`keep-alive` and `close` name none). */
-function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
-  if (value === undefined || value === 'keep-alive' || value === 'close') return undefined;
-  const text = Array.isArray(value) ? value.join(',') : value;
-  return new Set(
-    text
-      .split(',')
-      .map((t) => t.trim().toLowerCase())
-      .filter(Boolean),
-  );
+const KEEP = 0;
+const DROP = 1;
+/** `Connection`: dropped, and the names it lists are dropped too. */
+const CONNECTION = 2;
+type Verdict = typeof KEEP | typeof DROP | typeof CONNECTION;
+
+/**
+ * What happens to a header, looked up by its name as spelt on the wire: clients send the same
+ * spellings on every request, and `toLowerCase()` of a capitalised one (`Host`, node's own
+ * `Keep-Alive`) is a call into the runtime that showed in the profile (bench
+ * proxy_vs_bare_forwarder). Cleared when full, so a client inventing names cannot grow it.
+ */
+function verdicts(dropped: ReadonlySet<string>): (name: string) => Verdict {
+  const bySpelling = new Map<string, Verdict>();
+  return (name) => {
+    let verdict = bySpelling.get(name);
+    if (verdict === undefined) {
+      const lower = name.toLowerCase();
+      verdict = lower === 'connection' ? CONNECTION : dropped.has(lower) ? DROP : KEEP;
+      if (bySpelling.size >= 1_000) bySpelling.clear();
+      bySpelling.set(name, verdict);
+    }
+    return verdict;
+  };
 }
 
-function filtered(
-  headers: IncomingMessage['headers'],
-  dropped: ReadonlySet<string>,
-): Record<string, string | string[]> {
-  const extra = connectionTokens(headers.connection);
-  const out: Record<string, string | string[]> = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined || dropped.has(name) || extra?.has(name)) continue;
-    out[name] = value;
+const requestVerdict = verdicts(DROPPED_REQUEST);
+const responseVerdict = verdicts(DROPPED_RESPONSE);
+
+/**
+ * The headers of `raw` (`rawHeaders`: name, value, name, value…, names as the peer spelt them)
+ * that go on, as such a flat list, which node:http takes as it is. Working on the raw list
+ * skips the `headers` object node builds on first read, and keeps repeated headers as sent.
+ * Headers named in `Connection` are hop-by-hop too (`keep-alive` and `close` name none).
+ */
+function forwardable(raw: readonly string[], verdictOf: (name: string) => Verdict): string[] {
+  let extra: Set<string> | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (verdictOf(raw[i] as string) !== CONNECTION) continue;
+    const value = raw[i + 1] as string;
+    if (value === 'keep-alive' || value === 'close') continue;
+    for (const token of value.split(',')) {
+      const named = token.trim().toLowerCase();
+      if (named !== '' && named !== 'keep-alive' && named !== 'close') {
+        extra ??= new Set();
+        extra.add(named);
+      }
+    }
+  }
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (verdictOf(name) !== KEEP || extra?.has(name.toLowerCase())) continue;
+    out.push(name, raw[i + 1] as string);
   }
   return out;
 }
@@ -112,9 +144,8 @@ export function forward(
   headersTimeoutMs: number,
   hooks: ForwardHooks,
 ): void {
-  const headers = filtered(req.headers, DROPPED_REQUEST);
-  headers.host = target.host;
-  headers.authorization = authorization;
+  const headers = forwardable(req.rawHeaders, requestVerdict);
+  headers.push('host', target.host, 'authorization', authorization);
   const { secure } = target;
   const upstream = (secure ? httpsRequest : httpRequest)({
     hostname: target.hostname,
@@ -133,7 +164,15 @@ export function forward(
     waiting.delete(upstream);
     const status = answer.statusCode ?? 502;
     hooks.onStatus(status, authorization);
-    res.writeHead(status, answer.statusMessage, filtered(answer.headers, DROPPED_RESPONSE));
+    const headers = forwardable(answer.rawHeaders, responseVerdict);
+    if (res.hasHeader('connection')) {
+      // Set before (the draining server's `connection: close`): writeHead() would merge the
+      // list into it one name at a time, keeping only the last of repeated headers.
+      for (let i = 0; i < headers.length; i += 2) {
+        res.appendHeader(headers[i] as string, headers[i + 1] as string);
+      }
+      res.writeHead(status, answer.statusMessage);
+    } else res.writeHead(status, answer.statusMessage, headers);
     // pipe(), not pipeline(): pipeline() builds an AbortController and a DOMException per call,
     // the largest cost in this proxy's profile (bench proxy_vs_bare_forwarder).
     answer.pipe(res);
@@ -149,8 +188,8 @@ export function forward(
     sendProblem(res, 502, 'upstream_unreachable', 'Witboost could not be reached.');
   });
   // The request body streams as it arrives, with backpressure; a broken one aborts the upstream.
+  // A client that goes away (mid-body too) closes `res` unfinished: that aborts the upstream.
   req.pipe(upstream);
-  req.on('error', () => upstream.destroy());
   res.on('close', () => {
     if (res.writableFinished) return;
     waiting.delete(upstream);

@@ -2,6 +2,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -51,6 +52,29 @@ async function proxy(env: Record<string, string>, args: string[] = []): Promise<
   if (!isRunning(started)) throw new Error(`proxy did not start: ${started.stderr}`);
   running.push(started);
   return started;
+}
+
+/**
+ * Sends `bytes` as they are on a fresh connection that the proxy closes after its answer
+ * (`Connection: close` in them); the status and the JSON in the (maybe chunked) body.
+ */
+function rawExchange(port: number, bytes: string): Promise<{ status: number; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    // write(), not end(): a client that half-closes has given up on the answer, for node:http.
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+    let text = '';
+    socket.setEncoding('utf8').on('data', (s: string) => {
+      text += s;
+    });
+    socket.on('end', () => {
+      const body = text.slice(text.indexOf('\r\n\r\n') + 4);
+      resolve({
+        status: Number(text.slice(9, 12)),
+        json: JSON.parse(body.slice(body.indexOf('{'), body.lastIndexOf('}') + 1)),
+      });
+    });
+    socket.on('error', reject);
+  });
 }
 
 /** A raw request, so the test chooses Host, Origin and the request target. */
@@ -212,6 +236,44 @@ describe('wb-auth proxy: what goes through', () => {
     const authorization = seen.headers.authorization ?? '';
     expect(authorization).toMatch(/^Bearer eyJ/);
     expect(claimsOf(authorization.slice(7)).sub).toBe('service-account:through');
+  });
+
+  it('drops hop-by-hop headers both ways, whatever their case; keeps repeated ones', async () => {
+    token = wb.issueAccessToken({ subject: 'service-account:hops' });
+    p = await proxy(env());
+    const { port } = new URL(p.url);
+    // Bytes as a client may send them: mixed-case names, two Authorization lines, a header
+    // named in Connection, and a repeated header.
+    const request = [
+      'GET /api/echo HTTP/1.1',
+      `Host: 127.0.0.1:${port}`,
+      'AUTHORIZATION: Bearer first-caller',
+      'authorization: Bearer second-caller',
+      'Connection: close, X-Hop',
+      'X-Hop: hop-secret',
+      'Keep-Alive: timeout=5',
+      'TE: trailers',
+      'X-Rep: 1',
+      'x-rep: 2',
+      '',
+      '',
+    ].join('\r\n');
+    const echoed = await rawExchange(Number(port), request);
+    expect(echoed.status).toBe(200);
+    const seen = echoed.json as { headers: Record<string, string> };
+    expect(seen.headers['x-hop']).toBeUndefined();
+    expect(seen.headers['keep-alive']).toBeUndefined();
+    expect(seen.headers.connection).toBe('keep-alive'); // the proxy's own hop to Witboost
+    expect(seen.headers.te).toBeUndefined();
+    expect(seen.headers['x-rep']).toBe('1, 2');
+    expect(seen.headers.authorization).toMatch(/^Bearer eyJ/);
+    expect(JSON.stringify(seen.headers)).not.toContain('caller');
+
+    const res = await fetch(`${p.url}/api/hop-by-hop`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-upstream-hop')).toBeNull();
+    expect(res.headers.get('link')).toBe('</a>; rel=preload, </b>; rel=preload');
+    expect(await res.text()).toBe('ok');
   });
 
   it('streams a large upload (fetch, 24 MB, chunked) and a large download (50 MB) intact', async () => {

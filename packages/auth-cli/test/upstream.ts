@@ -60,6 +60,24 @@ export async function startUpstream(emulatorUrl: string): Promise<Upstream> {
       );
       return;
     }
+    if (url.pathname === '/api/hop-by-hop') {
+      req.resume();
+      // A header named in Connection, and a repeated one, as a server may send them.
+      res.writeHead(200, [
+        'Connection',
+        'X-Upstream-Hop',
+        'X-Upstream-Hop',
+        'internal',
+        'Link',
+        '</a>; rel=preload',
+        'Link',
+        '</b>; rel=preload',
+        'Content-Length',
+        '2',
+      ]);
+      res.end('ok');
+      return;
+    }
     if (url.pathname === '/api/download') {
       const total = Number(url.searchParams.get('bytes'));
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
