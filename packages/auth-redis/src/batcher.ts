@@ -92,8 +92,13 @@ export function createBatcher(client: RedisClientLike, channel: string): Batcher
   }
 
   function send(run: Entry[], reads: boolean): void {
-    const keys = run.map((entry) => entry.key);
     const target = abortable(client, run);
+    const only = run.length === 1 ? run[0] : undefined;
+    if (only !== undefined && (reads || only.write?.[0] !== 'd')) {
+      sendOne(target, only);
+      return;
+    }
+    const keys = run.map((entry) => entry.key);
     const reply = attempt(() =>
       reads
         ? target.mGet(keys)
@@ -103,6 +108,21 @@ export function createBatcher(client: RedisClientLike, channel: string): Batcher
           }),
     );
     settle(run, reply, (values, i) => (Array.isArray(values) ? values[i] : undefined));
+  }
+
+  /**
+   * A call alone in its turn (a single cold miss, a refresh) goes as the plain command: MGET and
+   * the script cost Redis and node-redis more than GET and SET for one key.
+   */
+  function sendOne(target: RedisClientLike, entry: Entry): void {
+    const write = entry.write;
+    const reply = attempt(() => {
+      if (write === undefined) return target.get(entry.key);
+      const [op, value, ttl] = write as ['s' | 'n', string, string];
+      const options = op === 'n' ? { PX: Number(ttl), NX: true as const } : { PX: Number(ttl) };
+      return target.set(entry.key, value, options).then((answer) => (answer === null ? 0 : 1));
+    });
+    settle([entry], reply, (value) => value);
   }
 
   function enqueue(key: string, write: Write | undefined, signal: AbortSignal | undefined) {
