@@ -21,14 +21,16 @@ export interface IdentityShared extends EngineShared {
 const NO_AUTHORIZATION: Promise<string | undefined> = Promise.resolve(undefined);
 
 /** The members built on first read (see {@link Identity}). */
-type LazyMember =
-  | 'isWitboostUrl'
-  | 'scopeFor'
-  | 'invalidate'
-  | 'fetch'
-  | 'withAccessToken'
-  | 'status'
-  | 'close';
+const LAZY_MEMBERS = [
+  'isWitboostUrl',
+  'scopeFor',
+  'invalidate',
+  'fetch',
+  'withAccessToken',
+  'status',
+  'close',
+] as const;
+type LazyMember = (typeof LAZY_MEMBERS)[number];
 
 /**
  * One identity of a `createWitboostAuth` instance (the instance itself, or a caller from
@@ -200,15 +202,6 @@ class Identity {
 
   /** Own accessor descriptors, one set for all instances (so they share one hidden class). */
   static readonly #descriptors: PropertyDescriptorMap = (() => {
-    const names: LazyMember[] = [
-      'isWitboostUrl',
-      'scopeFor',
-      'invalidate',
-      'fetch',
-      'withAccessToken',
-      'status',
-      'close',
-    ];
     const map: PropertyDescriptorMap = {};
     const accessor = (name: LazyMember, key: PropertyKey = name): PropertyDescriptor => ({
       enumerable: true,
@@ -226,7 +219,7 @@ class Identity {
         });
       },
     });
-    for (const name of names) map[name] = accessor(name);
+    for (const name of LAZY_MEMBERS) map[name] = accessor(name);
     map[Symbol.asyncDispose] = accessor('close', Symbol.asyncDispose);
     return map;
   })();
