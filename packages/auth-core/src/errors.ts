@@ -1,4 +1,4 @@
-import { sanitizeCause } from './sanitize-cause.js';
+import { sanitizeCause } from './redact.js';
 import type { Principal, WitboostAuthErrorCode } from './types.js';
 
 /**
@@ -91,4 +91,16 @@ export function abortedError(
 /** The error of every call on a closed instance. */
 export function closedError(principal: Principal | undefined): WitboostAuthError {
   return new WitboostAuthError('closed', 'this WitboostAuth instance is closed', { principal });
+}
+
+/** Throws the `invalid_options` error every validator uses. */
+export function invalidOption(message: string): never {
+  throw new WitboostAuthError('invalid_options', message);
+}
+
+/** The kind of a bad option value for a message; never the value, which may be a secret. */
+export function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

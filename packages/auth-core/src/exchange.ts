@@ -1,20 +1,26 @@
 import { type Clock, systemClock } from './engine/clock.js';
-import { abortedError, WitboostAuthError, type WitboostAuthErrorOptions } from './errors.js';
+import {
+  abortedError,
+  invalidOption,
+  typeName,
+  WitboostAuthError,
+  type WitboostAuthErrorOptions,
+} from './errors.js';
 import { describeCause, statusError } from './exchange-errors.js';
 import { type ExchangeResult, parseSuccess } from './exchange-result.js';
-import { invalidOption } from './fail.js';
 import {
+  assertScope,
+  canonicalScope,
   checkDurationSeconds,
   checkTimeoutMs,
   DEFAULT_DURATION_SECONDS,
   lateBoundFetch,
+  ownOptions,
   REFRESH_DEFAULTS,
 } from './options.js';
-import { ownOptions } from './own-options.js';
-import { sanitizeCause } from './sanitize-cause.js';
-import { assertScope, canonicalScope } from './scope.js';
+import { sanitizeCause } from './redact.js';
 import type { Principal } from './types.js';
-import { parseCredentialUrl, typeName } from './url-policy.js';
+import { parseCredentialUrl } from './url/resolve.js';
 
 /** Path of the JWT exchange endpoint, below the base URL. */
 export const EXCHANGE_PATH = '/api/auth/access-tokens/jwt';

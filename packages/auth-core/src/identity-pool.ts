@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { WitboostAuthError } from './errors.js';
-import { ownOptions } from './own-options.js';
+import { ownOptions } from './options.js';
 import { hasOnlyTokenChars, MAX_ACCESS_TOKEN_LENGTH } from './sources/token-checks.js';
 import type {
   IdentityPool,

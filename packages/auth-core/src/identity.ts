@@ -1,7 +1,7 @@
 import { createAuthFetch } from './auth-fetch.js';
 import { type EngineShared, TokenEngine } from './engine/token-engine.js';
 import { closedError, WitboostAuthError } from './errors.js';
-import { isValidScope } from './scope.js';
+import { isValidScope } from './options.js';
 import { toAccessTokenSource } from './sources/resolve-source.js';
 import type {
   AccessTokenSource,

@@ -16,7 +16,7 @@ export { createIdentityPool } from './identity-pool.js';
 export type { JwtClaims } from './jwt-claims.js';
 export type { MessageLogger, ToWitboostLoggerOptions } from './logger-adapter.js';
 export { toWitboostLogger } from './logger-adapter.js';
-export { ownOptions } from './own-options.js';
+export { ownOptions } from './options.js';
 export { redactSecrets, redactToken } from './redact.js';
 export type {
   CallerIdentityOptions,

@@ -1,12 +1,5 @@
-import { invalidOption } from './fail.js';
+import { invalidOption, typeName } from './errors.js';
 import { toWitboostLogger } from './logger-adapter.js';
-import { ownOptions } from './own-options.js';
-import {
-  assertScope,
-  COMPUTATIONAL_GOVERNANCE_PATH,
-  COMPUTATIONAL_GOVERNANCE_SCOPE,
-  canonicalScope,
-} from './scope.js';
 import type { TokenStore } from './store/token-store.js';
 import { resolveTelemetry, type Telemetry } from './telemetry/telemetry.js';
 import type {
@@ -16,7 +9,7 @@ import type {
   WitboostAuthOptions,
   WitboostLogger,
 } from './types.js';
-import { parseCredentialUrl, typeName } from './url-policy.js';
+import { parseCredentialUrl } from './url/resolve.js';
 
 /** Refresh tuning with every default filled in. */
 export interface ResolvedRefresh {
@@ -351,4 +344,62 @@ function describeValue(value: unknown): string {
     return `'${value}'`;
   }
   return typeName(value);
+}
+
+/**
+ * A copy of an options object holding only the caller's own enumerable properties, on a null
+ * prototype: whatever another bug in the application put on `Object.prototype` (`origins`,
+ * `fetch`, `scopes`, `allowInsecureHttp`, `identity`…) is not read through it. Anything that is
+ * not an object is returned as it is, for the caller's own type check to reject.
+ *
+ * Use it once where a public function receives options, and on every nested options object
+ * (`refresh`, each `origins` entry, each scope rule): a property missing from the copy is
+ * `undefined`, never an inherited value.
+ *
+ * @param options - What the caller passed.
+ * @returns The own-properties copy, or `options` itself when it is not a non-array object.
+ *
+ * @example
+ * ```ts
+ * import { ownOptions } from '@wb/auth-core';
+ * export function createClient(options: ClientOptions) {
+ *   const { auth, timeoutMs } = ownOptions(options); // never Object.prototype.auth
+ * }
+ * ```
+ */
+export function ownOptions<T>(options: T): T {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return options;
+  return Object.assign(Object.create(null), options);
+}
+
+/** The scope the Computational Governance API needs. */
+export const COMPUTATIONAL_GOVERNANCE_SCOPE = 'service:computational-governance';
+
+/** Path (below the base path) whose requests need {@link COMPUTATIONAL_GOVERNANCE_SCOPE}. */
+export const COMPUTATIONAL_GOVERNANCE_PATH = '/api/computational-governance';
+
+// RFC 6749 scope-token characters, single spaces between tokens: what the server can parse.
+const SCOPE_PATTERN = /^[\x21\x23-\x5b\x5d-\x7e]+(?: [\x21\x23-\x5b\x5d-\x7e]+)*$/;
+
+/** Whether `scope` is a well-formed space-separated scope list. */
+export function isValidScope(scope: unknown): scope is string {
+  return typeof scope === 'string' && scope.length <= 1024 && SCOPE_PATTERN.test(scope);
+}
+
+/**
+ * The one spelling of a scope list: duplicates dropped, scopes sorted. `a:x b:y`, `b:y a:x` and
+ * `a:x b:y a:x` are one scope set, so they share one cached JWT, and this is what is sent.
+ */
+export function canonicalScope(scope: string): string {
+  return [...new Set(scope.split(' '))].sort().join(' ');
+}
+
+/** Throws `invalid_options` unless `scope` is a well-formed space-separated scope list. */
+export function assertScope(scope: unknown, what: string): string {
+  if (!isValidScope(scope)) {
+    invalidOption(
+      `${what} must be a space-separated list of scopes such as '${COMPUTATIONAL_GOVERNANCE_SCOPE}' (printable ASCII, no quotes or backslashes, single spaces)`,
+    );
+  }
+  return scope;
 }

@@ -1,7 +1,7 @@
 import { createWitboostAuth } from './create-witboost-auth.js';
 import { WitboostAuthError } from './errors.js';
 import { createIdentityPool } from './identity-pool.js';
-import { ownOptions } from './own-options.js';
+import { ownOptions } from './options.js';
 import type {
   IdentityPool,
   WitboostAuth,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseRetryAfter } from '../exchange-errors.js';
 import { REFRESH_DEFAULTS } from '../options.js';
-import { parseRetryAfter } from '../retry-after.js';
 import {
   type Backoff,
   NO_BACKOFF,

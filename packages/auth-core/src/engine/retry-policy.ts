@@ -1,6 +1,6 @@
 import { isWitboostAuthError, WitboostAuthError } from '../errors.js';
 import type { ResolvedRefresh } from '../options.js';
-import { sanitizeCause } from '../sanitize-cause.js';
+import { sanitizeCause } from '../redact.js';
 import type { Principal, WitboostAuthErrorCode } from '../types.js';
 
 /** Pure decisions of the engine: what is retried, when, and where a token's life is cut. */

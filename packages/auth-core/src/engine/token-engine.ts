@@ -2,8 +2,14 @@ import { basicAuthorization } from '../basic.js';
 import { closedError, WitboostAuthError } from '../errors.js';
 import { EXCHANGE_PATH, exchangeOnce } from '../exchange.js';
 import type { ResolvedConfig, ResolvedRefresh } from '../options.js';
-import { canonicalScope } from '../scope.js';
+import { canonicalScope } from '../options.js';
 import { readAccessToken } from '../sources/resolve-source.js';
+import type {
+  SharedCache,
+  SharedChange,
+  SharedTokenRecord,
+  SlotKey,
+} from '../store/shared-cache.js';
 import type {
   AccessTokenSource,
   Principal,
@@ -20,7 +26,6 @@ import {
   toAuthError,
   tokenTimes,
 } from './retry-policy.js';
-import type { SharedCache, SharedChange, SharedTokenRecord, SlotKey } from './shared-cache-seam.js';
 import { type Obtained, Refused, Slot, type SlotHost, type Token } from './slot.js';
 import type { WakeQueue } from './wake-queue.js';
 

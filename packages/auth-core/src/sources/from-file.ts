@@ -2,7 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { WitboostAuthError } from '../errors.js';
 import type { AccessTokenSource } from '../types.js';
-import { withFreshRead } from './fresh-read.js';
+import { withFreshRead } from './resolve-source.js';
 import { sharedCall } from './shared-call.js';
 import { describe } from './token-checks.js';
 

@@ -1,6 +1,6 @@
 import { WitboostAuthError } from '../errors.js';
 import type { AccessTokenSource } from '../types.js';
-import { withFreshRead } from './fresh-read.js';
+import { withFreshRead } from './resolve-source.js';
 import { sharedCall } from './shared-call.js';
 import { checkSourceValue, wrapSourceError } from './token-checks.js';
 

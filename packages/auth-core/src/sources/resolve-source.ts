@@ -1,7 +1,6 @@
 import { WitboostAuthError } from '../errors.js';
 import { redactToken } from '../redact.js';
 import type { AccessTokenSource, Principal } from '../types.js';
-import { readFresh } from './fresh-read.js';
 import { envVariableOf, fromEnv, readEnvAccessToken } from './from-env.js';
 import {
   checkSourceValue,
@@ -129,4 +128,24 @@ class ConstantSource implements AccessTokenSource {
   [INSPECT](): string {
     return `[AccessTokenSource constant ${redactToken(this.#token)}]`;
   }
+}
+
+/**
+ * How our own sources read past their caches (fromFile's check interval, fromFunction's
+ * `cacheMs`): after a rejection the next exchange must see a rotated secret at once.
+ */
+const freshReaders = new WeakMap<AccessTokenSource, () => Promise<string>>();
+
+/** Registers the cache-bypassing read of `source`; returns `source`. */
+export function withFreshRead<T extends AccessTokenSource>(
+  source: T,
+  read: () => Promise<string>,
+): T {
+  freshReaders.set(source, read);
+  return source;
+}
+
+/** The access token now, past any cache the source keeps. */
+export function readFresh(source: AccessTokenSource): Promise<string> {
+  return freshReaders.get(source)?.() ?? source.getAccessToken();
 }

@@ -1,6 +1,5 @@
 import { isWitboostAuthError, WitboostAuthError } from '../errors.js';
-import { redactSecrets } from '../redact.js';
-import { sanitizeCause } from '../sanitize-cause.js';
+import { redactSecrets, sanitizeCause } from '../redact.js';
 import type { Principal } from '../types.js';
 
 /** Longest access token we accept from any source or caller. */

@@ -1,3 +1,5 @@
+import { invalidOption, typeName } from '../errors.js';
+
 /**
  * "What does this URL resolve to?": the one resolver of request URLs, used by the URL router
  * (`authorizationFor`, `isWitboostUrl`, `scopeFor`) and by `auth.fetch` to know where to send.
@@ -57,4 +59,42 @@ function stripIgnored(input: string): string {
   while (start < end && input.charCodeAt(start) <= 0x20) start++;
   while (end > start && input.charCodeAt(end - 1) <= 0x20) end--;
   return input.slice(start, end).replace(TAB_OR_NEWLINE, '');
+}
+
+/** An http(s) URL checked against the transport rules (https, or http to loopback / opt-in). */
+export function parseCredentialUrl(value: unknown, what: string, allowInsecureHttp: boolean): URL {
+  if (typeof value !== 'string' && !(value instanceof URL)) {
+    invalidOption(`${what} must be an absolute http(s) URL string or URL, got ${typeName(value)}`);
+  }
+  let url: URL;
+  try {
+    // The value is never echoed: a misplaced secret must not end up in the message.
+    url = new URL(String(value));
+  } catch {
+    return invalidOption(
+      `${what} must be an absolute http(s) URL such as https://witboost.example.com (got a relative or malformed value)`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    invalidOption(`${what} must use https: (got ${url.protocol})`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    invalidOption(`${what} must not contain credentials (user:password@)`);
+  }
+  if (url.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(url.hostname)) {
+    invalidOption(
+      `${what} uses http:// to the non-loopback host ${url.hostname}: credentials would travel in clear text; use https:// or set allowInsecureHttp: true`,
+    );
+  }
+  return url;
+}
+
+/**
+ * 127.0.0.0/8, ::1 and `localhost` itself: the only hosts where http:// is acceptable by
+ * default. Not `*.localhost`: Node's resolver does not pin those names to loopback, so DNS
+ * (or a hosts file) could send the credential elsewhere in clear text.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  if (hostname === 'localhost' || hostname === '[::1]') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }

@@ -1,5 +1,4 @@
 import type { ResolvedConfig } from '../options.js';
-import { pathUnder } from '../url-policy.js';
 import {
   type FastRule,
   type FastSite,
@@ -174,4 +173,10 @@ function relativeTo<O>(basePath: string, rules: readonly FastRule<O>[]): FastRul
     }
   }
   return relative;
+}
+
+/** Whether `path` is `prefix` or below it on a segment boundary. */
+export function pathUnder(path: string, prefix: string): boolean {
+  if (prefix === '/' || prefix === '') return true;
+  return path === prefix || (path.startsWith(prefix) && path.charCodeAt(prefix.length) === 47);
 }

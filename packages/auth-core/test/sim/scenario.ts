@@ -1,6 +1,6 @@
 import { createWitboostAuthWith } from '../../src/create-witboost-auth.js';
 import { REFRESH_DEFAULTS } from '../../src/options.js';
-import { withFreshRead } from '../../src/sources/fresh-read.js';
+import { withFreshRead } from '../../src/sources/resolve-source.js';
 import type { AccessTokenSource, WitboostAuthEvent } from '../../src/types.js';
 import { VirtualClock } from './virtual-clock.js';
 
