@@ -1,28 +1,20 @@
-import { WitboostAuthError } from './errors.js';
 import { CREDENTIAL_HEADERS, isReplayableBody } from './http-rules.js';
 import { redactSecrets } from './redact.js';
-import type { WitboostAuthEvent } from './types.js';
+import type { WitboostAuth, WitboostAuthEvent } from './types.js';
 import { resolveAgainstBase } from './url/resolve.js';
 
-/** What {@link createAuthFetch} needs from the token manager. */
-export interface AuthFetchDeps {
-  /** Base URL relative request URLs resolve against (origin + optional path prefix). */
+interface AuthFetchDeps {
+  /** Relative request URLs resolve against it (origin + optional path prefix). */
   baseUrl: string;
-  /** The header value for `url`, or `undefined` when `url` must not receive credentials. */
+  /** `undefined` when `url` must not receive credentials. */
   authorizationFor(url: URL, signal?: AbortSignal): Promise<string | undefined>;
-  /** A request carrying this header value got a 401: drop the token if it is still current. */
   invalidate(authorization: string): void;
-  /** The fetch that sends each hop. */
   fetch: typeof globalThis.fetch;
-  /** Observability; must not throw (exceptions are swallowed anyway). */
+  /** The observer's emit, which never throws. */
   emit(event: WitboostAuthEvent): void;
 }
 
-/** A `fetch`-compatible function that authenticates requests to Witboost. */
-export type AuthFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
-
-/** Same limit as the fetch standard. */
-const MAX_REDIRECTS = 20;
+const MAX_REDIRECTS = 20; // as in the fetch standard
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const REQUEST_BODY_HEADERS = [
   'content-encoding',
@@ -31,22 +23,10 @@ const REQUEST_BODY_HEADERS = [
   'content-type',
   'content-length',
 ];
-/** The fetch standard upper-cases these methods only (not PATCH). */
+// The fetch standard upper-cases these methods only (not PATCH).
 const NORMALISED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
 
-/**
- * Resolves a request URL the way {@link createAuthFetch} (and `authorizationFor`) does: a string
- * that parses as an absolute URL is kept; `//host/x` is protocol-relative (another host, so no
- * credential), and so is anything the WHATWG parser reads that way (`\\host/x`, `/\host/x`,
- * leading spaces or controls, tabs and newlines inside); any other string is appended to
- * `baseUrl`, keeping its path prefix, whether or not it starts with `/` (like axios `baseURL` or
- * ky `prefixUrl`): with `https://h/wb`, both `/api/x` and `api/x` become `https://h/wb/api/x`.
- *
- * @param input - The request URL.
- * @param baseUrl - Origin plus optional path prefix; a trailing `/` is ignored.
- * @returns A new absolute URL.
- * @throws TypeError (as `fetch` does) when the result is not a valid URL.
- */
+/** The request URL as `auth.fetch` (and `authorizationFor`) resolve it; a TypeError, as fetch's, if invalid. */
 export function resolveRequestUrl(input: string | URL, baseUrl: string): URL {
   if (input instanceof URL) return new URL(input.href);
   const url = resolveAgainstBase(baseUrl, input);
@@ -55,39 +35,17 @@ export function resolveRequestUrl(input: string | URL, baseUrl: string): URL {
 }
 
 /**
- * Builds the `fetch` of a Witboost authenticator. It follows redirects itself, so it decides
- * the `Authorization` header of every hop:
- *
- * - the header is attached only when `authorizationFor` returns one; an `Authorization` the
- *   caller set wins on the original origin;
+ * The `fetch` of an identity. It follows redirects itself, to decide every hop's credentials:
+ * - our header only where `authorizationFor` gives one; the caller's own wins on the original origin;
  * - once a redirect leaves the original origin, no hop carries `Authorization`, `Cookie` or
- *   `Proxy-Authorization` any more (ours or the caller's), even if it comes back;
- * - 301/302 turn POST into GET and 303 turns anything but GET/HEAD into GET (dropping the body),
- *   as in the fetch standard; other redirects resend method and body, unless the body is a stream
- *   (then the redirect response is returned as is); `redirect: 'manual' | 'error'` is honoured;
- * - a 401 to a request carrying our header invalidates it and replays the request once with a
- *   fresh header, when the body is replayable (none, string, URLSearchParams, ArrayBuffer, typed
- *   array, Blob, FormData). A `Request` body is a stream: pass the body in `init` to get replays.
- *
- * @param deps - See {@link AuthFetchDeps}.
- * @returns A function with the signature of the global `fetch`.
- * @throws WitboostAuthError `invalid_options` when `baseUrl` is not an absolute http(s) URL.
+ *   `Proxy-Authorization` (ours or the caller's), even back on it;
+ * - 301/302 turn POST into GET, 303 anything but GET/HEAD, as the fetch standard does; other
+ *   redirects resend the body unless it is a stream (then the redirect is returned as is);
+ * - a 401 to our header invalidates it and replays the request once with a fresh one, when the
+ *   body is replayable (a `Request`'s body is a stream: pass it in `init` to get replays).
  */
-export function createAuthFetch(deps: AuthFetchDeps): AuthFetch {
-  const baseUrl = normaliseBaseUrl(deps.baseUrl);
-  if (typeof deps.fetch !== 'function' || typeof deps.authorizationFor !== 'function') {
-    throw new WitboostAuthError(
-      'invalid_options',
-      'createAuthFetch needs fetch and authorizationFor functions',
-    );
-  }
-  const emit = (event: WitboostAuthEvent): void => {
-    try {
-      deps.emit(event);
-    } catch {
-      // An observer must never break a request.
-    }
-  };
+export function createAuthFetch(deps: AuthFetchDeps): WitboostAuth['fetch'] {
+  const baseUrl = deps.baseUrl;
 
   return async function witboostFetch(input, init) {
     const plan = planRequest(input, init, baseUrl);
@@ -143,7 +101,7 @@ export function createAuthFetch(deps: AuthFetchDeps): AuthFetch {
         if (fresh !== undefined && fresh !== attached) {
           // No query string, and no token even if one sits in the path.
           const eventUrl = redactSecrets(`${url.origin}${url.pathname}`);
-          emit({ type: 'replay_after_401', url: eventUrl, method });
+          deps.emit({ type: 'replay_after_401', url: eventUrl, method });
           discard(response);
           headers.set('authorization', fresh);
           response = await send(headers);
@@ -199,7 +157,7 @@ interface RequestPlan {
   body: RequestInit['body'];
   signal: AbortSignal | null | undefined;
   redirect: NonNullable<RequestInit['redirect']>;
-  /** Every other init field, passed through to each hop. */
+  /** Every other init field, passed on to each hop. */
   rest: RequestInit;
 }
 
@@ -248,7 +206,7 @@ function planRequest(
   };
 }
 
-/** Duck-typed, so a Request from another undici copy is recognised too. */
+// Duck-typed, so a Request from another undici copy is recognised too.
 function isRequest(input: unknown): input is Request {
   return (
     typeof input === 'object' &&
@@ -265,17 +223,6 @@ function normaliseMethod(method: string): string {
   return NORMALISED_METHODS.has(upper) ? upper : method;
 }
 
-function normaliseBaseUrl(baseUrl: string): string {
-  const parsed = typeof baseUrl === 'string' ? parseUrl(baseUrl) : undefined;
-  if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-    throw new WitboostAuthError(
-      'invalid_options',
-      'createAuthFetch: baseUrl must be an absolute http(s) URL',
-    );
-  }
-  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
-}
-
 function parseUrl(value: string, base?: URL): URL | undefined {
   try {
     return new URL(value, base);
@@ -284,7 +231,6 @@ function parseUrl(value: string, base?: URL): URL | undefined {
   }
 }
 
-/** Releases the connection of a response nobody will read. */
 function discard(response: Response): void {
   response.body?.cancel().catch(() => undefined);
 }

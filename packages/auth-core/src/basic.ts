@@ -1,18 +1,15 @@
 import { WitboostAuthError } from './errors.js';
 
-/** The username Witboost expects in a Basic header; fixed by the platform. */
 const BASIC_USERNAME = 'witboost';
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /**
- * Builds the Basic `Authorization` header value for a Witboost access token:
- * `Basic base64("witboost:" + accessToken)`. Use it when an installation has Basic auth enabled
- * (only the UI and Computational Governance modules accept it).
+ * The Basic `Authorization` value for an access token, `Basic base64("witboost:" + accessToken)`,
+ * for installations with Basic enabled (only the UI and Computational Governance accept it).
  *
- * @param accessToken - The access token (`wbat-…`). Surrounding whitespace is ignored.
- * @returns The header value, e.g. `Basic d2l0Ym9vc3Q6d2JhdC0uLi4=`.
- * @throws WitboostAuthError `invalid_access_token` when the token is blank or not a string (the
- *   message never contains the token).
+ * @param accessToken - The access token (`wbat-…`); surrounding whitespace is ignored.
+ * @returns The header value.
+ * @throws WitboostAuthError `invalid_access_token` when the token is blank or not a string.
  *
  * @example
  * ```ts
@@ -31,12 +28,10 @@ export function basicAuthorization(accessToken: string): string {
 }
 
 /**
- * Parses a Basic `Authorization` header value. Pure: returns `undefined` for anything malformed
- * instead of throwing, so it can sit on a request path.
+ * Parses a Basic `Authorization` value; `undefined` for anything malformed, never a throw.
  *
- * @param header - A header value such as `Basic d2l0Ym9vc3Q6…` (the scheme is case-insensitive).
- * @returns `{ username, password }` (split at the first `:`), or `undefined` when the value is not
- *   a well-formed Basic credential.
+ * @param header - A header value such as `Basic d2l0Ym9vc3Q6…` (any case of the scheme).
+ * @returns `{ username, password }`, split at the first `:`, or `undefined`.
  *
  * @example
  * ```ts
@@ -53,7 +48,7 @@ export function parseBasicAuthorization(
   const encoded = match?.[1];
   if (encoded === undefined || encoded.length % 4 !== 0 || !BASE64.test(encoded)) return undefined;
   const bytes = Buffer.from(encoded, 'base64');
-  // Buffer's decoder is lenient; a re-encode that differs means the input was not canonical.
+  // Buffer's decoder is lenient: a re-encode that differs means non-canonical input.
   if (bytes.toString('base64') !== encoded) return undefined;
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let text: string;

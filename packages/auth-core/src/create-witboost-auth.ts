@@ -32,7 +32,7 @@ export function createWitboostAuth(options: WitboostAuthOptions): WitboostAuth {
   return createWitboostAuthWith(options, systemClock, Math.random);
 }
 
-/** {@link createWitboostAuth} on a given clock and random source (internal: the simulation). */
+/** On a given clock and random source, for the simulation. */
 export function createWitboostAuthWith(
   given: WitboostAuthOptions,
   clock: Clock,
@@ -47,16 +47,12 @@ export function createWitboostAuthWith(
     emit,
     clock,
     random,
-    // The one place URL decisions come from, without a URL parse on the common path
-    // (url/fast-path.ts); pure in `config`, so every identity shares it.
     router: createUrlRouter(config),
-    // One shared cache (and circuit breaker) for the instance and every identity made from it.
     cache: config.store === undefined ? undefined : createSharedCache(config.store, emit),
     link: { latency: undefined },
     wakes: new WakeQueue(clock),
   };
   const cache = shared.cache;
-  // The instance owns the shared cache; its caller identities only use it.
   const closeCache = cache === undefined ? undefined : () => cache.close();
   const auth = createIdentity(shared, source, config.principal, config.keepWarm, closeCache);
   config.telemetry?.watch(auth); // the gauges read its status(); caller identities are not listed

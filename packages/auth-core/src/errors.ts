@@ -1,29 +1,9 @@
 import { sanitizeCause } from './redact.js';
-import type { Principal, WitboostAuthErrorCode } from './types.js';
+import type { Principal, WitboostAuthErrorCode, WitboostAuthErrorOptions } from './types.js';
 
 /**
- * Extra facts an error can carry.
- *
- * @example
- * ```ts
- * import { WitboostAuthError } from '@wb/auth-core';
- * throw new WitboostAuthError('rate_limited', 'slow down', { status: 429, retryAfterMs: 1_000 });
- * ```
- */
-export interface WitboostAuthErrorOptions {
-  /** HTTP status of the exchange answer, when there was one. */
-  status?: number;
-  /** How long the server asked us to wait (`Retry-After`), in ms. */
-  retryAfterMs?: number;
-  /** Whose access token was involved. */
-  principal?: Principal;
-  /** The underlying error. Never carries a secret: callers redact before wrapping. */
-  cause?: unknown;
-}
-
-/**
- * The one error type of `@wb/auth-core`. Messages are prefixed with the package name and never
- * contain an access token or a JWT.
+ * The one error type of `@wb/auth-core`. Messages start with the package name and never hold an
+ * access token or a JWT.
  *
  * @example
  * ```ts
@@ -59,8 +39,7 @@ export class WitboostAuthError extends Error {
 }
 
 /**
- * Whether `error` is a {@link WitboostAuthError}, also when it comes from another copy of the
- * package (two versions installed side by side).
+ * Whether `error` is a {@link WitboostAuthError}, also one from another copy of the package.
  *
  * @example
  * ```ts
@@ -77,7 +56,6 @@ export function isWitboostAuthError(error: unknown): error is WitboostAuthError 
   );
 }
 
-/** The caller's signal aborted the wait or the exchange. */
 export function abortedError(
   principal: Principal | undefined,
   reason?: unknown,
@@ -88,17 +66,15 @@ export function abortedError(
   });
 }
 
-/** The error of every call on a closed instance. */
 export function closedError(principal: Principal | undefined): WitboostAuthError {
   return new WitboostAuthError('closed', 'this WitboostAuth instance is closed', { principal });
 }
 
-/** Throws the `invalid_options` error every validator uses. */
 export function invalidOption(message: string): never {
   throw new WitboostAuthError('invalid_options', message);
 }
 
-/** The kind of a bad option value for a message; never the value, which may be a secret. */
+/** The kind of a bad option value for a message: never the value, which may be a secret. */
 export function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';

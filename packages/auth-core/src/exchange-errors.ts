@@ -1,6 +1,7 @@
-import { WitboostAuthError, type WitboostAuthErrorOptions } from './errors.js';
+import { WitboostAuthError } from './errors.js';
 import type { ExchangeRequest } from './exchange.js';
 import { redactHeldSecrets, redactSecrets, truncate } from './redact.js';
+import type { WitboostAuthErrorOptions } from './types.js';
 
 /** The error of a non-200 answer, with the server's own (redacted) words when it gave some. */
 export function statusError(
@@ -61,10 +62,8 @@ export function statusError(
 }
 
 /**
- * The server's own words from `{ error: { message } }` or `{ message }`, short and with every
- * trace of the access token we sent removed first ({@link redactHeldSecrets}: whole, without its
- * prefix, base64, escaped, split): token formats are opaque, so an echo in a shape the generic
- * patterns don't know must still not leak it.
+ * The server's words from `{ error: { message } }` or `{ message }`, short, with every trace of
+ * the access token we sent removed: token formats are opaque, so the generic patterns may miss an echo.
  */
 function serverMessage(text: string, accessToken: string): string | undefined {
   let body: unknown;
@@ -103,17 +102,10 @@ export function describeCause(error: unknown): string {
   return truncate(redactSecrets(`${error.message}${inner}`), 200);
 }
 
-/**
- * Longest wait a `Retry-After` can impose (5 minutes). A longer one (a misconfigured proxy, a
- * year) would block every caller for that long; after 5 minutes the server is simply asked again.
- */
-export const MAX_RETRY_AFTER_MS = 5 * 60_000;
+// A longer Retry-After (a misconfigured proxy, a year) would block every caller that long.
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
-/**
- * `Retry-After` in milliseconds, capped at {@link MAX_RETRY_AFTER_MS}: delta-seconds, or an HTTP
- * date measured against the response's `Date` header (both on the server clock, so a skewed
- * server clock does not matter), else against `now`. `undefined` when absent or unparsable.
- */
+/** `Retry-After` in ms: an HTTP date counts from the response's `Date` (same clock), else `now`. */
 export function parseRetryAfter(
   value: string | null,
   now: number,

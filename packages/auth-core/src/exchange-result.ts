@@ -1,42 +1,10 @@
-import { WitboostAuthError, type WitboostAuthErrorOptions } from './errors.js';
+import { WitboostAuthError } from './errors.js';
 import type { ExchangeRequest } from './exchange.js';
-import { decodeExchangedJwt, type JwtClaims } from './jwt-claims.js';
-
-/**
- * One successful exchange. `JSON.stringify` and `util.inspect` show it with the JWT redacted;
- * read `jwt` explicitly to use it.
- *
- * @example
- * ```ts
- * import { exchangeAccessToken } from '@wb/auth-core';
- * const result = await exchangeAccessToken({ baseUrl, accessToken });
- * console.log(result); // { jwt: '[redacted jwt]', lifetimeSeconds: 300, … }
- * await fetch(url, { headers: { authorization: `Bearer ${result.jwt}` } });
- * ```
- */
-export interface ExchangeResult {
-  /** The compact JWS to send as `Authorization: Bearer <jwt>`. */
-  readonly jwt: string;
-  /** The scope that was requested (`undefined`: none). */
-  readonly scope: string | undefined;
-  /**
-   * `min(exp − iat, requested duration)` when the JWT has `iat`; otherwise the requested
-   * duration, capped at `exp − Date` when the response has a `Date` header before `exp`.
-   */
-  readonly lifetimeSeconds: number;
-  /** Local epoch ms when the request was sent: the lifetime counts from here, not from the server clock. */
-  readonly sentAt: number;
-  /** Local epoch ms of the expiry: `sentAt + lifetimeSeconds × 1000` (no safety margin). */
-  readonly expiresAt: number;
-  /** Claims decoded (not verified) from the JWT payload. */
-  readonly claims: Readonly<JwtClaims>;
-  /** Secret-free representation. */
-  toJSON(): Omit<ExchangeResult, 'jwt' | 'toJSON'> & { jwt: string };
-}
+import { decodeExchangedJwt } from './jwt-claims.js';
+import type { ExchangeResult, JwtClaims, WitboostAuthErrorOptions } from './types.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
-/** The result of a 200 answer with body `text`, or why it cannot be used. */
 export function parseSuccess(
   text: string,
   request: ExchangeRequest,
@@ -68,11 +36,9 @@ export function parseSuccess(
 }
 
 /**
- * Lifetime in seconds: never more than requested (the server cannot grant more, so an `exp` in
- * milliseconds or absurdly far away is not trusted), and `exp − iat` when the JWT has `iat`.
- * Without `iat`, `exp` is compared with the response's `Date` header, both on the server clock;
- * an `exp` before that `Date` means the signer's and the front's clocks disagree, not that a
- * token just issued is dead: the requested duration is trusted, with a clock warning.
+ * Never more than requested (so an `exp` in ms or absurdly far is not trusted). Without `iat`,
+ * `exp` is compared with the `Date` header, both server clocks; an `exp` before `Date` means the
+ * signer's and the front's clocks disagree, not that a token just issued is dead.
  */
 function lifetimeOf(
   claims: JwtClaims,
@@ -113,7 +79,7 @@ function createExchangeResult(
     toJSON: publicView,
     [INSPECT]: () => publicView(),
   };
-  // Non-enumerable, so spreading or iterating the result does not copy the token around.
+  // Non-enumerable: spreading the result does not copy the token around.
   Object.defineProperty(result, 'jwt', { value: jwt, enumerable: false });
   return Object.freeze(result) as unknown as ExchangeResult;
 }

@@ -1,68 +1,29 @@
 import { type Clock, systemClock } from './engine/clock.js';
-import {
-  abortedError,
-  invalidOption,
-  typeName,
-  WitboostAuthError,
-  type WitboostAuthErrorOptions,
-} from './errors.js';
+import { abortedError, invalidOption, typeName, WitboostAuthError } from './errors.js';
 import { describeCause, statusError } from './exchange-errors.js';
-import { type ExchangeResult, parseSuccess } from './exchange-result.js';
+import { parseSuccess } from './exchange-result.js';
 import {
-  assertScope,
-  canonicalScope,
+  checkBaseUrl,
   checkDurationSeconds,
+  checkScope,
   checkTimeoutMs,
   DEFAULT_DURATION_SECONDS,
   lateBoundFetch,
+  optionalFunction,
   ownOptions,
   REFRESH_DEFAULTS,
 } from './options.js';
 import { sanitizeCause } from './redact.js';
-import type { Principal } from './types.js';
-import { parseCredentialUrl } from './url/resolve.js';
+import type {
+  ExchangeAccessTokenOptions,
+  ExchangeResult,
+  Principal,
+  WitboostAuthErrorOptions,
+} from './types.js';
 
-/** Path of the JWT exchange endpoint, below the base URL. */
 export const EXCHANGE_PATH = '/api/auth/access-tokens/jwt';
 
-/**
- * Options of {@link exchangeAccessToken}.
- *
- * @example
- * ```ts
- * import { exchangeAccessToken, type ExchangeAccessTokenOptions } from '@wb/auth-core';
- * const options: ExchangeAccessTokenOptions = { baseUrl: 'https://witboost.example.com', accessToken };
- * const { jwt } = await exchangeAccessToken(options);
- * ```
- */
-export interface ExchangeAccessTokenOptions {
-  /** Witboost base URL, e.g. `https://witboost.example.com` (a path prefix is kept). */
-  baseUrl: string | URL;
-  /** The access token (`wbat-…`) to exchange. */
-  accessToken: string;
-  /**
-   * Requested JWT lifetime in seconds (integer >= 1).
-   * @default 300
-   */
-  durationSeconds?: number;
-  /** Space-separated scopes, e.g. `service:computational-governance`. None when omitted. */
-  scope?: string;
-  /** fetch implementation. @default globalThis.fetch */
-  fetch?: typeof globalThis.fetch;
-  /** Aborts the exchange (rejects with code `aborted`). */
-  signal?: AbortSignal;
-  /**
-   * Rejects with code `timeout` when the exchange (answer and body) takes longer.
-   * @default 10_000
-   */
-  timeoutMs?: number;
-  /** Allow `http://` to a non-loopback host. @default false */
-  allowInsecureHttp?: boolean;
-  /** Carried by errors, so an edge can tell a rejected caller token from a service one. @default 'service' */
-  principal?: Principal;
-}
-
-/** Everything one raw exchange needs, already validated. */
+/** One exchange, validated. */
 export interface ExchangeRequest {
   endpoint: string;
   accessToken: string;
@@ -72,20 +33,19 @@ export interface ExchangeRequest {
   signal: AbortSignal | undefined;
   timeoutMs: number;
   principal: Principal;
-  /** Where the access token came from, for messages (`env WITBOOST_ACCESS_TOKEN`). Never the token. */
+  /** The source's description, for messages. */
   tokenLabel?: string | undefined;
-  /** Time source; the simulation passes a virtual one. */
   clock?: Clock;
   /** Told when the JWT's `exp` lies before the response's `Date` (two server clocks disagree). */
   onClockWarning?: (skewMs: number) => void;
 }
 
-/** A JWT answer is a few KB: a larger body is refused before it fills memory. */
-export const MAX_EXCHANGE_BODY_BYTES = 64 * 1024;
+// A JWT answer is a few KB: a larger body is refused before it fills memory.
+const MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * Exchanges an access token for a JWT once: no cache, no retry. `createWitboostAuth` is what an
- * application normally wants; this is the building block for scripts and tests.
+ * Exchanges an access token for a JWT once: no cache, no retry. For scripts and tests;
+ * applications want {@link createWitboostAuth}.
  *
  * @param given Where and what to exchange.
  * @returns The JWT with its decoded claims and local expiry.
@@ -99,7 +59,6 @@ export const MAX_EXCHANGE_BODY_BYTES = 64 * 1024;
  * const { jwt, expiresAt } = await exchangeAccessToken({
  *   baseUrl: 'https://witboost.example.com',
  *   accessToken: process.env.WITBOOST_ACCESS_TOKEN ?? '',
- *   durationSeconds: 600,
  *   scope: 'service:computational-governance',
  * });
  * ```
@@ -112,10 +71,7 @@ export async function exchangeAccessToken(
     invalidOption(`exchangeAccessToken expects an options object, got ${typeName(options)}`);
   }
   const principal = options.principal ?? 'service';
-  const base = parseCredentialUrl(options.baseUrl, 'baseUrl', options.allowInsecureHttp === true);
-  if (base.search !== '' || base.hash !== '') {
-    invalidOption('baseUrl must not have a query string or a fragment');
-  }
+  const base = checkBaseUrl(options.baseUrl, options.allowInsecureHttp === true);
   if (typeof options.accessToken !== 'string' || options.accessToken.trim() === '') {
     throw new WitboostAuthError(
       'missing_access_token',
@@ -123,29 +79,18 @@ export async function exchangeAccessToken(
       { principal },
     );
   }
-  const durationSeconds = checkDurationSeconds(options.durationSeconds ?? DEFAULT_DURATION_SECONDS);
-  const scope =
-    options.scope === undefined ? undefined : canonicalScope(assertScope(options.scope, 'scope'));
-  const timeoutMs = checkTimeoutMs(
-    options.timeoutMs ?? REFRESH_DEFAULTS.exchangeTimeoutMs,
-    'timeoutMs',
-  );
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
-    invalidOption('fetch must be a function');
-  }
   return exchangeOnce({
-    endpoint: base.origin + base.pathname.replace(/\/+$/, '') + EXCHANGE_PATH,
+    endpoint: base.origin + base.path + EXCHANGE_PATH,
     accessToken: options.accessToken.trim(),
-    durationSeconds,
-    scope,
-    fetch: options.fetch ?? lateBoundFetch,
+    durationSeconds: checkDurationSeconds(options.durationSeconds ?? DEFAULT_DURATION_SECONDS),
+    scope: options.scope === undefined ? undefined : checkScope(options.scope, 'scope'),
+    fetch: optionalFunction(options.fetch, 'fetch') ?? lateBoundFetch,
     signal: options.signal,
-    timeoutMs,
+    timeoutMs: checkTimeoutMs(options.timeoutMs ?? REFRESH_DEFAULTS.exchangeTimeoutMs, 'timeoutMs'),
     principal,
   });
 }
 
-/** One exchange attempt with a validated request. */
 export async function exchangeOnce(request: ExchangeRequest): Promise<ExchangeResult> {
   const errorOptions: WitboostAuthErrorOptions = { principal: request.principal };
   const { signal, clock = systemClock } = request;
@@ -221,7 +166,7 @@ export async function exchangeOnce(request: ExchangeRequest): Promise<ExchangeRe
     if (text === undefined) {
       throw new WitboostAuthError(
         'invalid_exchange_response',
-        `the JWT exchange answered 200 with a body larger than ${MAX_EXCHANGE_BODY_BYTES} bytes`,
+        `the JWT exchange answered 200 with a body larger than ${MAX_BODY_BYTES} bytes`,
         errorOptions,
       );
     }
@@ -233,9 +178,9 @@ export async function exchangeOnce(request: ExchangeRequest): Promise<ExchangeRe
   }
 }
 
-/** The body as text, or `undefined` (and the rest cancelled) beyond {@link MAX_EXCHANGE_BODY_BYTES}. */
+/** The body as text, or `undefined` (the rest cancelled) when it exceeds the cap. */
 async function readCapped(response: Response): Promise<string | undefined> {
-  if (Number(response.headers.get('content-length')) > MAX_EXCHANGE_BODY_BYTES) {
+  if (Number(response.headers.get('content-length')) > MAX_BODY_BYTES) {
     response.body?.cancel().catch(() => undefined);
     return undefined;
   }
@@ -248,7 +193,7 @@ async function readCapped(response: Response): Promise<string | undefined> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_EXCHANGE_BODY_BYTES) {
+    if (size > MAX_BODY_BYTES) {
       reader.cancel().catch(() => undefined);
       return undefined;
     }

@@ -23,10 +23,7 @@ const BAD_GATEWAY: Mapping = {
   message: 'Witboost answered unexpectedly.',
 };
 
-/**
- * Public status and sentence per code. 5xx sentences are deliberately generic: internal detail
- * (hosts, statuses, source names) stays in logs, not in answers to callers.
- */
+// 5xx sentences are generic on purpose: hosts, statuses, source names stay in logs.
 const BY_CODE: Record<WitboostAuthErrorCode, Mapping> = {
   invalid_access_token: {
     status: 401,
@@ -47,8 +44,7 @@ const BY_CODE: Record<WitboostAuthErrorCode, Mapping> = {
 };
 
 /**
- * Maps a {@link WitboostAuthError} to an HTTP answer for an edge (Express/Koa error middleware,
- * a Nest exception filter):
+ * Maps a {@link WitboostAuthError} to an HTTP answer for an edge (an error middleware, a filter):
  *
  * | code | status |
  * | --- | --- |
@@ -60,11 +56,11 @@ const BY_CODE: Record<WitboostAuthErrorCode, Mapping> = {
  * | `network_error`, `timeout`, `closed`, `aborted` | 503 |
  * | `missing_access_token`, `token_source_failed`, `invalid_options` | 500 |
  *
- * The body is `{ error: { code, message } }` with a short public sentence per code: never the
- * error's own message, never a secret. An unknown code (from a newer copy of the package) is a 500.
+ * The body is `{ error: { code, message } }`, a public sentence per code, never the error's own
+ * message. An unknown code (from a newer copy of the package) is a 500.
  *
  * @param error - The error to map.
- * @returns `{ status, headers, body }`; `headers` is empty except for `Retry-After`.
+ * @returns `{ status, headers, body }`; `headers` holds at most `Retry-After`.
  *
  * @example
  * ```ts
@@ -85,8 +81,7 @@ export function toHttpProblem(error: WitboostAuthError): HttpProblem {
     mapping = { status: 502, message: 'Witboost rejected the credentials of this service.' };
   }
   if (code === 'invalid_access_token' && error.principal === 'service') mapping = INTERNAL;
-  // Even the shortest duration was refused for a caller's token: it is about to expire (or
-  // cannot be exchanged at all), which the caller fixes, not this service.
+  // Even the shortest duration was refused for a caller's token: the caller's to fix.
   if (code === 'exchange_bad_request' && error.principal === 'caller') {
     mapping = {
       status: 401,

@@ -1,6 +1,5 @@
 /**
- * The request headers that carry credentials: a redirect off the original origin drops all of
- * them, ours and the caller's alike (what a browser does with `Authorization` and `Cookie`).
+ * The request headers that carry credentials: a redirect off the original origin drops them all.
  *
  * @example
  * ```ts
@@ -15,13 +14,13 @@ export const CREDENTIAL_HEADERS: readonly string[] = [
 ];
 
 /**
- * Whether a redirect from `from` to `to` may keep the credentials of the request: only when it
- * stays on exactly the same origin (scheme, host and port). A subdomain, another port or an
- * `http:`↔`https:` change is another origin; so is anything that does not parse.
+ * Whether a redirect from `from` to `to` may keep the request's credentials: only on exactly the
+ * same origin (scheme, host, port); anything that does not parse is another origin.
  *
- * @param from - the URL the credential was attached for
- * @param to - the redirect target (absolute)
- * @returns `true` only for the same origin
+ * @param from - The URL the credential was attached for.
+ * @param to - The absolute redirect target.
+ * @returns `true` only for the same origin.
+ *
  * @example
  * ```ts
  * import { redirectKeepsCredentials } from '@wb/auth-core';
@@ -37,10 +36,10 @@ export function redirectKeepsCredentials(from: string | URL, to: string | URL): 
 }
 
 /**
- * Deletes every {@link CREDENTIAL_HEADERS} entry (any letter case) from a plain header record,
- * such as the options of a Node request being redirected.
+ * Deletes every {@link CREDENTIAL_HEADERS} entry (any case) from a plain header record.
  *
- * @param headers - the record to clean, changed in place
+ * @param headers - The record to clean, in place.
+ *
  * @example
  * ```ts
  * import { stripCredentialHeaders } from '@wb/auth-core';
@@ -55,12 +54,12 @@ export function stripCredentialHeaders(headers: Record<string, unknown>): void {
 }
 
 /**
- * Whether a request body can be sent a second time (the one replay after a 401): none, a
- * string, `URLSearchParams`, an `ArrayBuffer` or a view of one (a `Buffer` too), a `Blob` or
- * `FormData`. Streams, async iterables and anything unknown cannot: they may be spent.
+ * Whether a request body can be sent again (the replay after a 401): none, a string,
+ * `URLSearchParams`, an `ArrayBuffer` or a view (a `Buffer`), a `Blob`, `FormData`. Not streams.
  *
- * @param body - the body as it was sent
- * @returns whether replaying it sends the same bytes
+ * @param body - The body as it was sent.
+ * @returns Whether a replay sends the same bytes.
+ *
  * @example
  * ```ts
  * import { isReplayableBody } from '@wb/auth-core';

@@ -12,13 +12,13 @@ import type {
 const DEFAULT_MAX_IDENTITIES = 1000;
 const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60_000;
 
-/** A node of the recency list: `head` is the least recently used, `tail` the most. */
+/** A node of the recency list: `head` is the least recently used. */
 interface Entry {
   key: string;
   auth: WitboostAuth;
   context: WitboostRequestContext;
   lastUsedAt: number;
-  /** Calls through `context` still running: an evicted identity is closed only once idle. */
+  /** Calls through `context` still running: an evicted identity is closed once they settle. */
   inFlight: number;
   evicted: boolean;
   older: Entry | undefined;
@@ -26,17 +26,12 @@ interface Entry {
 }
 
 /**
- * The service identity plus a bounded cache of caller identities, for acting on behalf of the
- * caller (e.g. with the PAT a request carried). Each distinct caller token gets its own
- * `auth.withAccessToken(token, 'caller')` instance, created on first use, keyed by the token's
- * SHA-256 (the token itself is never stored as a key). Beyond `maxIdentities` the least recently
- * used identity is closed; identities idle longer than `idleTimeoutMs` are closed on the next
- * `contextFor` call. Every call through a context counts as use. A context held across an
- * eviction keeps working: its next call re-acquires an instance for that caller through the pool.
- * No timer: an idle pool keeps nothing alive.
+ * The service identity plus a bounded cache of caller identities, to act on behalf of a caller
+ * (e.g. with the PAT a request carried): one `auth.withAccessToken(token, 'caller')` per distinct
+ * token, keyed by its SHA-256, the least recently used closed beyond `maxIdentities`, idle ones on
+ * the next `contextFor`. A context held across an eviction keeps working. No timer.
  *
- * @param auth - The service identity; used for `contextFor(undefined)` and to derive callers.
- *   The pool never closes it.
+ * @param auth - The service identity; the pool never closes it.
  * @param given - See {@link IdentityPoolOptions}.
  * @returns The pool.
  * @throws WitboostAuthError `invalid_options` for a bad `auth` or option.
@@ -86,8 +81,8 @@ export function createIdentityPool(
     );
   }
 
-  // A hand-made recency list rather than Map insertion order: iterating a Map from its head
-  // after many deletions is far from O(1) in V8 (measured: seconds for 100k callers).
+  // A recency list of our own: iterating a Map from its head after many deletions is far from
+  // O(1) in V8 (measured: seconds for 100k callers).
   const entries = new Map<string, Entry>();
   let head: Entry | undefined;
   let tail: Entry | undefined;
@@ -114,8 +109,6 @@ export function createIdentityPool(
     unlink(entry);
     entries.delete(entry.key);
     entry.evicted = true;
-    // A request still using this identity must not fail with `closed` because a burst of other
-    // callers pushed it out: its instance is closed when its last call settles.
     if (entry.inFlight === 0) closeQuietly(entry.auth);
   };
 
@@ -127,7 +120,6 @@ export function createIdentityPool(
   const sweepIdle = (now: number): void => {
     while (head !== undefined && now - head.lastUsedAt >= idleTimeoutMs) evict(head);
   };
-  /** The live entry of a caller: found by the token's hash, or created (evicting beyond the cap). */
   const acquire = (callerAccessToken: string, key: string, now: number): Entry => {
     const hit = entries.get(key);
     if (hit !== undefined) {
@@ -144,7 +136,7 @@ export function createIdentityPool(
       older: undefined,
       newer: undefined,
     };
-    // The token stays in this closure (never a key, nothing inspectable) to re-acquire with.
+    // The token stays in this closure (never a key, nothing inspectable), to re-acquire with.
     entry.context = callerContextOf(entry, (current) => {
       if (closed) throw new WitboostAuthError('closed', 'the identity pool is closed');
       const at = Date.now();
@@ -157,7 +149,6 @@ export function createIdentityPool(
     });
     entries.set(key, entry);
     append(entry);
-    // The new entry is the tail, so with maxIdentities >= 1 it is never the one evicted.
     while (entries.size > maxIdentities && head !== undefined) evict(head);
     return entry;
   };
@@ -168,7 +159,7 @@ export function createIdentityPool(
       sweepIdle(now);
       if (callerAccessToken === undefined || callerAccessToken === null) return serviceContext;
       checkCallerToken(callerAccessToken, maxAccessTokenLength);
-      // One-shot hash (Node >= 20.12): same SHA-256 hex as createHash, without the per-call object.
+      // One-shot hash (Node >= 20.12): no per-call Hash object.
       const key = hash('sha256', callerAccessToken, 'hex');
       return acquire(callerAccessToken, key, now).context;
     },
@@ -195,10 +186,8 @@ function contextOf(auth: WitboostAuth): WitboostRequestContext {
   });
 }
 /**
- * A caller context. Its calls always go to the caller's current instance: `current(entry)` marks
- * a live entry as used, or re-acquires one through the pool after an eviction, so a request
- * holding the context never sees `closed` because other callers pushed its identity out. Calls
- * are counted so an evicted instance is closed only once they settle.
+ * Calls go to the caller's current instance (`current` re-acquires one after an eviction), so a
+ * request never sees `closed` because other callers pushed its identity out.
  */
 function callerContextOf(first: Entry, current: (entry: Entry) => Entry): WitboostRequestContext {
   let entry = first;
@@ -232,7 +221,7 @@ function callerContextOf(first: Entry, current: (entry: Entry) => Entry): Witboo
         try {
           entry = current(entry);
         } catch {
-          // A closed pool: the last instance (closed too) answers with `closed` itself.
+          // A closed pool: the last instance, closed too, answers `closed` itself.
         }
       }
       return entry.auth;
@@ -268,12 +257,10 @@ function checkCallerToken(token: unknown, maxLength: number): asserts token is s
 }
 
 function closeQuietly(auth: WitboostAuth): void {
-  // Eviction happens on a request path: closing must neither block nor throw there.
+  // On a request path: closing must neither block nor throw.
   try {
     auth.close().catch(() => undefined);
-  } catch {
-    // A close that throws synchronously is as ignorable as one that rejects.
-  }
+  } catch {}
 }
 
 function positiveInteger(value: number | undefined, fallback: number, name: string): number {

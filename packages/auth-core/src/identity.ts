@@ -13,14 +13,12 @@ import type {
 } from './types.js';
 import type { UrlDecision, UrlRouter } from './url/router.js';
 
-/** Everything the identities of one instance share, with the URL decisions. */
 export interface IdentityShared extends EngineShared {
   readonly router: UrlRouter;
 }
 
 const NO_AUTHORIZATION: Promise<string | undefined> = Promise.resolve(undefined);
 
-/** The members built on first read (see {@link Identity}). */
 const LAZY_MEMBERS = [
   'isWitboostUrl',
   'scopeFor',
@@ -33,13 +31,10 @@ const LAZY_MEMBERS = [
 type LazyMember = (typeof LAZY_MEMBERS)[number];
 
 /**
- * One identity of a `createWitboostAuth` instance (the instance itself, or a caller from
- * `withAccessToken`): its own source and slots; config, URL decisions and observer are shared.
- *
- * A pool holds thousands of caller identities, so each costs what it uses. The two warm-path
- * methods are own closures; the rest are own enumerable accessors, shared by all instances,
- * that bind a method on first read. So `{ ...auth }`, `const { fetch } = auth` and
- * `auth.close = …` behave as on a plain object, at about 500 bytes less per identity.
+ * An instance or a caller from `withAccessToken`: its own source and slots, the rest shared.
+ * A pool holds thousands, so the warm-path methods are own closures and the others own enumerable
+ * accessors (one set for all) binding a method on first read: `{ ...auth }`, `const { fetch } =
+ * auth` and `auth.close = …` work as on a plain object, for ~500 bytes less per identity.
  */
 class Identity {
   readonly baseUrl: string;
@@ -57,7 +52,7 @@ class Identity {
   declare readonly [Symbol.asyncDispose]: WitboostAuth['close'];
   readonly #shared: IdentityShared;
   readonly #engine: TokenEngine;
-  /** Extra work of `close()` (the instance that owns a shared store closes it too). */
+  /** Extra work of `close()`: the instance closes the shared cache it owns. */
   readonly #onClose: (() => Promise<void>) | undefined;
   #bound: Partial<Record<LazyMember, WitboostAuth[LazyMember]>> | undefined;
 
@@ -75,7 +70,7 @@ class Identity {
     this.#engine = engine;
     this.#onClose = onClose;
     this.authorizationFor = (url, options) => {
-      // The warm path, the only one: the router's fast path, no allocation, the clock only now and then.
+      // The warm path: the router's fast path, no allocation, the clock only now and then.
       if (typeof url === 'string' && !engine.isClosed()) {
         const decision = router(url);
         if (!decision.allowed) return NO_AUTHORIZATION;
@@ -136,7 +131,6 @@ class Identity {
     return this.#shared.router(url);
   }
 
-  /** The lazily bound members: each made once per identity, on first read. */
   #member<K extends LazyMember>(name: K): WitboostAuth[K] {
     // Null prototype: a polluted `Object.prototype.fetch` must never be taken for ours.
     this.#bound ??= Object.create(null) as Partial<Record<LazyMember, WitboostAuth[LazyMember]>>;
@@ -201,7 +195,7 @@ class Identity {
     return createIdentity(shared, source, childPrincipal, warm);
   }
 
-  /** Own accessor descriptors, one set for all instances (so they share one hidden class). */
+  // One set for all instances, so they share one hidden class.
   static readonly #descriptors: PropertyDescriptorMap = (() => {
     const map: PropertyDescriptorMap = {};
     const accessor = (name: LazyMember, key: PropertyKey = name): PropertyDescriptor => ({
@@ -210,7 +204,6 @@ class Identity {
       get(this: Identity) {
         return this.#member(name);
       },
-      // Assignable as on a plain object: the new value replaces the accessor.
       set(this: Identity, value: unknown) {
         Object.defineProperty(this, key, {
           value,
@@ -226,7 +219,6 @@ class Identity {
   })();
 }
 
-/** A new identity on `shared`, owning `source` (closed by its `close()`). */
 export function createIdentity(
   shared: IdentityShared,
   source: AccessTokenSource,

@@ -1,32 +1,10 @@
 import { decodeJwt } from 'jose';
-import { WitboostAuthError, type WitboostAuthErrorOptions } from './errors.js';
-
-/**
- * The JWT claims the client reads (decoded, never verified: the client holds no key).
- *
- * @example
- * ```ts
- * import { exchangeAccessToken, type JwtClaims } from '@wb/auth-core';
- * const claims: JwtClaims = (await exchangeAccessToken({ baseUrl, accessToken })).claims;
- * console.log(claims.sub, claims.scope, claims.exp);
- * ```
- */
-export interface JwtClaims {
-  sub?: string;
-  iss?: string;
-  scope?: string;
-  /** Issued at, epoch seconds of the server's clock. */
-  iat?: number;
-  /** Expiry, epoch seconds of the server's clock. */
-  exp: number;
-}
+import { WitboostAuthError } from './errors.js';
+import type { JwtClaims, WitboostAuthErrorOptions } from './types.js';
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
 
-/**
- * Checks the shape of an exchanged JWT and decodes the claims that drive caching. Every defect
- * gets its own message; none of them quotes the token.
- */
+/** The claims that drive caching, decoded (the client holds no key); each defect named, never the token. */
 export function decodeExchangedJwt(jwt: string, errorOptions: WitboostAuthErrorOptions): JwtClaims {
   const invalid = (why: string) =>
     new WitboostAuthError(

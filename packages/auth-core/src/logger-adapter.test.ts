@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { createWitboostAuth } from './create-witboost-auth.js';
 import { isWitboostAuthError } from './errors.js';
-import { type MessageLogger, toWitboostLogger } from './logger-adapter.js';
+import { toWitboostLogger } from './logger-adapter.js';
+import type { MessageLogger } from './types.js';
 
 function recorder(methods: string[]) {
   const calls: unknown[][] = [];

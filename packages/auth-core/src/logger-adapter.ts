@@ -1,59 +1,22 @@
 import { WitboostAuthError } from './errors.js';
-import type { WitboostLogger } from './types.js';
+import type { ToWitboostLoggerOptions, WitboostLogger } from './types.js';
 
 type Level = keyof WitboostLogger;
 type LogMethod = (message: unknown, ...rest: unknown[]) => void;
-
-/**
- * NestJS's `LoggerService` (what `new Logger()` from `@nestjs/common` is): message first;
- * `debug` and `verbose` optional.
- *
- * @example
- * ```ts
- * import type { MessageLogger } from '@wb/auth-core';
- * const logger: MessageLogger = { log: console.log, warn: console.warn, error: console.error };
- * ```
- */
-export interface MessageLogger {
-  log: LogMethod;
-  warn: LogMethod;
-  error: LogMethod;
-  debug?: LogMethod;
-  verbose?: LogMethod;
-}
-
-/**
- * Options of {@link toWitboostLogger}.
- *
- * @example
- * ```ts
- * import type { ToWitboostLoggerOptions } from '@wb/auth-core';
- * const options: ToWitboostLoggerOptions = { minLevel: 'info' };
- * ```
- */
-export interface ToWitboostLoggerOptions {
-  /**
-   * Lines below this level are dropped: `'info'` keeps per-request debug lines (cache lookups)
-   * out of a logger nobody configured for them.
-   * @default 'debug'
-   */
-  minLevel?: Level;
-}
 
 const LEVELS: readonly Level[] = ['debug', 'info', 'warn', 'error'];
 const isFunction = (value: unknown): value is LogMethod => typeof value === 'function';
 
 /**
- * A {@link WitboostLogger} for any logger a Node service has: a pino-compatible one (pino,
- * console: `debug`, `info`, `warn`, `error` taking an object and a message) is used as it is;
- * a NestJS `Logger` / `LoggerService` (`log`, `warn`, `error`, optional `debug`/`verbose`, taking
- * a message) gets one line per event, `message {fields}`, with debug lines at `verbose` (else
- * `debug`; dropped when it has neither) and info lines at `log`. Event fields never hold a secret.
+ * A {@link WitboostLogger} for any logger a Node service has. A pino-compatible one (pino,
+ * console) is used as it is; a NestJS `Logger` / `LoggerService` gets one line per event,
+ * `message {fields}`, debug lines at `verbose` (else `debug`, else dropped) and info at `log`.
  *
- * @param logger - the logger, or `undefined` for none
- * @param options - {@link ToWitboostLoggerOptions}
- * @returns the logger to pass as `createWitboostAuth({ logger })`, or `undefined`
- * @throws WitboostAuthError `invalid_options` when `logger` is neither kind
+ * @param logger - The logger, or `undefined` for none.
+ * @param options - See {@link ToWitboostLoggerOptions}.
+ * @returns The logger to pass as `createWitboostAuth({ logger })`, or `undefined`.
+ * @throws WitboostAuthError `invalid_options` when `logger` is neither kind.
+ *
  * @example
  * ```ts
  * import { Logger } from '@nestjs/common';

@@ -1,12 +1,8 @@
 import { channel } from 'node:diagnostics_channel';
 import type { WitboostAuthEvent, WitboostLogger } from './types.js';
 
-/**
- * Every event is also published on the `diagnostics_channel` of this name, for APM agents:
- * `subscribe('witboost.auth', (event) => …)` from `node:diagnostics_channel`.
- */
-export const DIAGNOSTICS_CHANNEL = 'witboost.auth';
-const diagnostics = channel(DIAGNOSTICS_CHANNEL);
+// Every event is also published there, for APM agents.
+const diagnostics = channel('witboost.auth');
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
@@ -25,37 +21,25 @@ const MESSAGES: Record<WitboostAuthEvent['type'], string> = {
 };
 
 /**
- * The single exit for observability: events go to `onEvent`, the logger, telemetry and the
- * diagnostics channel. None may break the caller, so each is guarded. Events never carry a token
- * by construction. Only slow paths emit, so the warm path pays nothing for any of them.
+ * The one exit for events (none carries a token): `onEvent`, the logger, telemetry and the
+ * diagnostics channel, each guarded so none can break a caller. The warm path never emits.
  */
 export function createObserver(
   logger: WitboostLogger | undefined,
   onEvent: ((event: WitboostAuthEvent) => void) | undefined,
   telemetry?: (event: WitboostAuthEvent) => void,
 ): (event: WitboostAuthEvent) => void {
+  const log =
+    logger && ((event: WitboostAuthEvent) => logger[levelOf(event)](event, MESSAGES[event.type]));
+  const sinks = [telemetry, onEvent, log].filter((sink) => sink !== undefined);
   return function emit(event) {
     // Checked per event: an agent may subscribe after the instance was created.
     if (diagnostics.hasSubscribers) diagnostics.publish(event);
-    if (telemetry !== undefined) {
+    for (const sink of sinks) {
       try {
-        telemetry(event);
+        sink(event);
       } catch {
-        // A faulty SDK or exporter must not fail a request either.
-      }
-    }
-    if (onEvent !== undefined) {
-      try {
-        onEvent(event);
-      } catch {
-        // A faulty hook must not turn a good token into a failed request.
-      }
-    }
-    if (logger !== undefined) {
-      try {
-        logger[levelOf(event)](event, MESSAGES[event.type]);
-      } catch {
-        // Same for a faulty logger.
+        // A faulty exporter, hook or logger must not turn a good token into a failed request.
       }
     }
   };

@@ -1,4 +1,4 @@
-/** Shortest secret whose last four characters may be shown without giving much of it away. */
+// Shortest secret whose last four characters may be shown without giving much of it away.
 const MIN_LENGTH_TO_SHOW_TAIL = 12;
 const JWT_SHAPE = /^eyJ[\w-]*\.[\w-]*\.[\w-]*$/;
 
@@ -11,9 +11,8 @@ const HEADER_PATTERN = /\b(Basic|Bearer)([ \t]+)([A-Za-z0-9+/=._~-]+)/gi;
 const JSON_FIELD_PATTERN = /("(?:access_?token|jwt|token|password)"[ \t]*:[ \t]*")([^"\\\r\n]*)"/gi;
 
 /**
- * A short, non-secret label for a credential, enough to tell two apart in a log line and never
- * enough to use one: `wbat-…abcd` for an access token, `eyJ…(jwt)` for a JWT, `…abcd` for any
- * other token, and `…` (or `wbat-…`) when the token is too short to show anything.
+ * A label for a credential, enough to tell two apart in a log line, never to use one:
+ * `wbat-…abcd`, `eyJ…(jwt)` for a JWT, `…abcd` for another token, `…` when it is too short.
  *
  * @param token - An access token, JWT or other credential.
  * @returns The redacted label.
@@ -34,9 +33,8 @@ export function redactToken(token: string): string {
 }
 
 /**
- * Replaces every credential found in free text: `wbat-…` access tokens, JWT-shaped strings,
- * `Basic`/`Bearer` header values and `"access_token"`/`"jwt"`/`"token"`/`"password"` JSON string
- * fields. Linear time, safe on megabytes of input.
+ * Replaces every credential in free text: `wbat-…` tokens, JWT-shaped strings, `Basic`/`Bearer`
+ * header values and `"access_token"`/`"jwt"`/`"token"`/`"password"` JSON fields. Linear time.
  *
  * @param text - Any text, e.g. an error message or a response body.
  * @returns The text with every credential replaced by its {@link redactToken} label.
@@ -65,18 +63,15 @@ function headerLabel(scheme: string, value: string): string {
   return scheme.toLowerCase() === 'basic' ? '…' : redactToken(value);
 }
 
-/**
- * Words after "Basic"/"Bearer" in prose ("Basic authentication is disabled") must survive;
- * credentials are long and carry digits, symbols or mixed case.
- */
+// Prose after "Basic"/"Bearer" ("Basic authentication is disabled") survives: credentials are
+// long and carry digits, symbols or mixed case.
 function looksLikeCredential(value: string): boolean {
   if (value.length < 8) return false;
   return /[0-9+/=._~-]/.test(value) || /[A-Z]/.test(value.slice(1));
 }
 
-/** Shortest piece of a held secret that counts as a leak: shorter runs occur by chance. */
+// Shortest piece of a held secret that counts as a leak: shorter runs occur by chance.
 const FRAGMENT = 8;
-/** Longest server text examined; the quoted part is far shorter. */
 const MAX_EXAMINED = 4096;
 // Whitespace, zero-width and bidi marks: a secret split by them still reads as the secret.
 const INVISIBLE = /[\s\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/;
@@ -84,16 +79,10 @@ const HEX4 = /^[0-9a-fA-F]{4}$/;
 const HEX2 = /^[0-9a-fA-F]{2}$/;
 
 /**
- * Redacts from untrusted text (a server's error message) every trace of the secrets we hold:
- * each secret whole, without its `wbat-` prefix, in base64 and base64url at any byte alignment
- * (so `Basic base64("witboost:" + token)` too), JSON- or percent-escaped, and split by
- * whitespace or zero-width characters; any run of {@link FRAGMENT} or more characters of one of
- * those forms is replaced by `…`. Then {@link redactSecrets} removes whatever looks like a
- * credential anyway. Text past the first 4096 characters is dropped.
- *
- * @param text - Untrusted text, e.g. the message of an exchange error response.
- * @param secrets - What we sent or hold: the access token, a JWT.
- * @returns The text, safe to quote in an error message or a log line.
+ * Untrusted text (a server's message) without any trace of the secrets we hold: whole, without
+ * `wbat-`, in base64(url) at any byte alignment (so inside a Basic header), JSON- or
+ * percent-escaped, split by invisible characters: any run of {@link FRAGMENT} characters of
+ * those forms becomes `…`. Then {@link redactSecrets}; only the first 4096 characters are kept.
  */
 export function redactHeldSecrets(text: string, secrets: readonly string[]): string {
   let out = typeof text === 'string' ? text.slice(0, MAX_EXAMINED) : '';
@@ -104,7 +93,6 @@ export function redactHeldSecrets(text: string, secrets: readonly string[]): str
   return redactSecrets(out);
 }
 
-/** Every {@link FRAGMENT}-character piece of every form of the secrets. */
 function fragmentsOf(secrets: readonly string[]): Set<string> {
   const pieces = new Set<string>();
   for (const secret of secrets) {
@@ -118,7 +106,7 @@ function fragmentsOf(secrets: readonly string[]): Set<string> {
   return pieces;
 }
 
-/** base64 and base64url of `value` at the three byte alignments, edge groups cut off. */
+/** base64(url) of `value` at the three byte alignments, edge groups cut off. */
 function base64Forms(value: string): string[] {
   const bytes = Buffer.from(value, 'utf8');
   const forms: string[] = [];
@@ -131,10 +119,7 @@ function base64Forms(value: string): string[] {
   return forms;
 }
 
-/**
- * Replaces each stretch of `text` that, once invisible characters are dropped and JSON
- * (`\uXXXX`, `\/`) and percent escapes decoded, holds a fragment of a secret.
- */
+/** Each stretch of `text` that, decoded and without invisible characters, holds a fragment. */
 function removeFragments(text: string, fragments: ReadonlySet<string>): string {
   // The decoded view, and for each of its characters where it starts and ends in `text`.
   let view = '';
@@ -178,11 +163,9 @@ function removeFragments(text: string, fragments: ReadonlySet<string>): string {
 const MAX_DEPTH = 4;
 
 /**
- * A copy of a low-level error that keeps its facts (name, message, stack, string `code`, cause
- * chain) with every credential redacted, and nothing else. The original is never kept: its own
- * fields (an HTTP client's `config.headers.Authorization`, a request body) would be printed by
- * `util.inspect` of any error carrying it as `cause`. A string becomes its redacted text; any
- * other value is dropped.
+ * A redacted copy of an error's facts (name, message, stack, string `code`, cause chain), never
+ * the original: `util.inspect` of its carrier would print its other fields (an HTTP client's
+ * `config.headers.Authorization`). A string is redacted; anything else is dropped.
  */
 export function sanitizeCause(cause: unknown, depth = 0): unknown {
   if (typeof cause === 'string') return truncate(redactSecrets(cause), 300);
@@ -199,7 +182,6 @@ export function sanitizeCause(cause: unknown, depth = 0): unknown {
   return copy;
 }
 
-/** `text` cut to `max` characters, an ellipsis marking the cut. */
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

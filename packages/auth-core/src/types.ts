@@ -1,18 +1,15 @@
 /**
- * Public types of `@wb/auth-core`. This file is the contract the adapters (axios, Express, Koa,
- * NestJS) are written against: change it only with them in mind.
+ * Every public type of `@wb/auth-core` but the store's: the contract the adapters are written
+ * against. Change it only with them in mind.
  */
 
-import type { MessageLogger } from './logger-adapter.js';
 import type { TokenStore } from './store/token-store.js';
-import type { TelemetryMeterProvider, TelemetryTracerProvider } from './telemetry/otel-shapes.js';
 
 /**
  * How credentials are presented to Witboost.
  *
  * @example
  * ```ts
- * import { createWitboostAuth } from '@wb/auth-core';
  * createWitboostAuth({ baseUrl: 'https://witboost.example.com', mode: 'basic' });
  * ```
  */
@@ -23,32 +20,26 @@ export type AuthMode = 'bearer' | 'basic';
  *
  * @example
  * ```ts
- * import type { ComputationalGovernanceScope } from '@wb/auth-core';
  * const scope: ComputationalGovernanceScope = 'service:computational-governance';
- * const jwt = await auth.getToken({ scope });
  * ```
  */
 export type ComputationalGovernanceScope = 'service:computational-governance';
 
 /**
- * Where the access token (`wbat-…`) comes from. Called before every exchange, so a source that
- * rotates (a mounted Kubernetes secret, Vault) is picked up by the next exchange.
+ * Where the access token (`wbat-…`) comes from. Read before every exchange, so a rotated secret
+ * (a mounted Kubernetes secret, Vault) is picked up by the next one.
  *
  * @example
  * ```ts
- * import type { AccessTokenSource } from '@wb/auth-core';
- * const source: AccessTokenSource = {
- *   description: 'vault secret witboost/ci',
- *   getAccessToken: async () => readFromVault(),
- * };
+ * const source: AccessTokenSource = { description: 'vault witboost/ci', getAccessToken: readFromVault };
  * ```
  */
 export interface AccessTokenSource {
-  /** Human-readable origin of the token for error messages, e.g. `env WITBOOST_ACCESS_TOKEN`. Never the token. */
+  /** Where the token comes from, for messages, e.g. `env WITBOOST_ACCESS_TOKEN`. Never the token. */
   readonly description: string;
   /** Returns the current access token. */
   getAccessToken(): Promise<string>;
-  /** Releases watchers or handles the source holds. Called by `WitboostAuth.close()`. */
+  /** Releases what the source holds; called by `WitboostAuth.close()`. */
   close?(): void | Promise<void>;
 }
 
@@ -57,20 +48,13 @@ export interface AccessTokenSource {
  *
  * @example
  * ```ts
- * import { createWitboostAuth } from '@wb/auth-core';
- * createWitboostAuth({
- *   baseUrl: 'https://witboost.example.com',
- *   origins: [{ url: 'https://wcg.example.com', scope: 'service:computational-governance' }],
- * });
+ * const cg: ExtraOrigin = { url: 'https://wcg.example.com', scope: 'service:computational-governance' };
  * ```
  */
 export interface ExtraOrigin {
   /** Absolute URL; only its origin (scheme, host, port) is used. */
   url: string | URL;
-  /**
-   * Scope requested for every request to this origin, e.g. `service:computational-governance`
-   * for a dedicated CG host. Scope rules still apply first.
-   */
+  /** Scope of every request to this origin; scope rules still apply first. */
   scope?: string;
 }
 
@@ -79,29 +63,23 @@ export interface ExtraOrigin {
  *
  * @example
  * ```ts
- * import { createWitboostAuth } from '@wb/auth-core';
- * createWitboostAuth({
- *   baseUrl: 'https://witboost.example.com',
- *   scopes: [{ pathPrefix: '/api/reports', scope: 'service:reports' }],
- * });
+ * const rule: ScopeRule = { pathPrefix: '/api/reports', scope: 'service:reports' };
  * ```
  */
 export interface ScopeRule {
   /** Path prefix, matched on segment boundaries, e.g. `/api/computational-governance`. */
   pathPrefix: string;
-  /** Space-separated scopes to request, e.g. `service:computational-governance`. */
+  /** Space-separated scopes to request. */
   scope: string;
-  /** Restrict the rule to one origin; all credential-receiving origins when omitted. */
+  /** Restrict the rule to one origin; every credential-receiving origin when omitted. */
   origin?: string | URL;
 }
 
 /**
- * Pino-compatible logger subset. Every line is free of secrets.
+ * Pino-compatible logger subset. No line carries a secret.
  *
  * @example
  * ```ts
- * import { createWitboostAuth } from '@wb/auth-core';
- * import pino from 'pino';
  * createWitboostAuth({ baseUrl: 'https://witboost.example.com', logger: pino() });
  * ```
  */
@@ -112,72 +90,71 @@ export interface WitboostLogger {
   error(obj: object, msg?: string): void;
 }
 
+type LogMethod = (message: unknown, ...rest: unknown[]) => void;
+
 /**
- * Refresh and retry tuning. Defaults suit tokens from a few seconds to 24 hours.
+ * NestJS's `LoggerService` (what `new Logger()` is): message first; `debug`, `verbose` optional.
  *
  * @example
  * ```ts
- * import { createWitboostAuth } from '@wb/auth-core';
- * createWitboostAuth({
- *   baseUrl: 'https://witboost.example.com',
- *   refresh: { refreshAtRatio: 0.5, jitterRatio: 0.2, exchangeTimeoutMs: 5_000 },
- * });
+ * const logger: MessageLogger = { log: console.log, warn: console.warn, error: console.error };
+ * ```
+ */
+export interface MessageLogger {
+  log: LogMethod;
+  warn: LogMethod;
+  error: LogMethod;
+  debug?: LogMethod;
+  verbose?: LogMethod;
+}
+
+/**
+ * Options of {@link toWitboostLogger}.
+ *
+ * @example
+ * ```ts
+ * toWitboostLogger(new Logger('WitboostAuth'), { minLevel: 'info' });
+ * ```
+ */
+export interface ToWitboostLoggerOptions {
+  /** Lines below this level are dropped (`'info'` drops per-request cache lookups). @default 'debug' */
+  minLevel?: keyof WitboostLogger;
+}
+
+/**
+ * Refresh and retry tuning. The defaults suit lifetimes from a few seconds to 24 hours.
+ *
+ * @example
+ * ```ts
+ * const refresh: RefreshOptions = { refreshAtRatio: 0.5, jitterRatio: 0.2, exchangeTimeoutMs: 5_000 };
  * ```
  */
 export interface RefreshOptions {
-  /**
-   * Fraction of the JWT lifetime after which a background refresh starts.
-   * @default 0.5
-   */
+  /** Fraction of the JWT lifetime after which a background refresh starts. @default 0.5 */
   refreshAtRatio?: number;
-  /**
-   * Random extra fraction of the lifetime added to the refresh point, so a fleet spreads out.
-   * @default 0.2
-   */
+  /** Random extra fraction of the lifetime added to the refresh point, to spread a fleet. @default 0.2 */
   jitterRatio?: number;
-  /**
-   * Travel allowance: a token stops being handed out this long (plus 1 s for whole-second
-   * claims) before its expiry, so a request carrying it still arrives in time. The lifetime is
-   * counted from the local send time of the exchange, so that is never after the true expiry.
-   * @default 500
-   */
+  /** Travel allowance: a token is handed out until its expiry minus this and 1 s of claim rounding. @default 500 */
   expiryMarginMs?: number;
-  /**
-   * Timeout of one exchange request.
-   * @default 10_000
-   */
+  /** Timeout of one exchange request. @default 10_000 */
   exchangeTimeoutMs?: number;
   /** First backoff delay after a retryable failure. @default 500 */
   initialBackoffMs?: number;
   /** Largest backoff delay. @default 30_000 */
   maxBackoffMs?: number;
-  /**
-   * Exchange attempts a waiting caller (no servable token) sits through at most, within its
-   * `maxWaitMs`; then it gets the last error.
-   * @default 3
-   */
+  /** Most exchange attempts a waiting caller sits through within `maxWaitMs`. @default 3 */
   maxAttempts?: number;
-  /**
-   * Longest a caller waits when no servable token exists; it then gets a token or a clear error
-   * (the last one, with `retryAfterMs`), never a wait behind a backoff ceiling.
-   * @default refresh.exchangeTimeoutMs
-   */
+  /** Longest a caller waits when no servable token exists; then a token or the last error. @default refresh.exchangeTimeoutMs */
   maxWaitMs?: number;
-  /**
-   * After the exchange rejected an access token (400/401/403), further calls with the same
-   * access token and scope fail at once with that error for this long, instead of hammering
-   * Witboost. A different access token from the source is tried immediately.
-   * @default 5_000
-   */
+  /** How long an access token the exchange refused (400/401/403) fails at once, unsent. @default 5_000 */
   rejectionCooldownMs?: number;
 }
 
 /**
- * Identity an instance acts for; errors carry it so edges can map a rejected caller token to 401.
+ * Whom an instance acts for; errors carry it, so an edge can answer a rejected caller with 401.
  *
  * @example
  * ```ts
- * import { isWitboostAuthError } from '@wb/auth-core';
  * if (isWitboostAuthError(error) && error.principal === 'caller') respondUnauthorized();
  * ```
  */
@@ -188,76 +165,43 @@ export type Principal = 'service' | 'caller';
  *
  * @example
  * ```ts
- * import { createWitboostAuth } from '@wb/auth-core';
- * const auth = createWitboostAuth({
- *   baseUrl: 'https://witboost.example.com',
- *   accessToken: process.env.WITBOOST_ACCESS_TOKEN,
- *   durationSeconds: 600,
- *   keepWarm: true,
- * });
+ * createWitboostAuth({ baseUrl: 'https://witboost.example.com', durationSeconds: 600, keepWarm: true });
  * ```
  */
 export interface WitboostAuthOptions {
-  /** Witboost origin that receives credentials, e.g. `https://witboost.example.com`. Required. */
+  /** Witboost origin (and optional path) that receives credentials. Required. */
   baseUrl: string | URL;
-  /**
-   * The access token or where to read it.
-   * @default fromEnv('WITBOOST_ACCESS_TOKEN')
-   */
+  /** The access token or where to read it. @default fromEnv('WITBOOST_ACCESS_TOKEN') */
   accessToken?: string | AccessTokenSource;
   /** @default 'bearer' */
   mode?: AuthMode;
-  /**
-   * Requested JWT lifetime in seconds (integer >= 1).
-   * @default 300
-   */
+  /** Requested JWT lifetime in seconds (integer >= 1). @default 300 */
   durationSeconds?: number;
   /** Other origins that receive credentials (e.g. a dedicated CG host). */
   origins?: ReadonlyArray<string | URL | ExtraOrigin>;
-  /**
-   * Path-prefix scope rules, checked in order before the default rule
-   * (`/api/computational-governance` → `service:computational-governance`).
-   */
+  /** Path-prefix scope rules, checked in order before the default CG rule. */
   scopes?: readonly ScopeRule[];
   /** Refresh and retry tuning. */
   refresh?: RefreshOptions;
-  /**
-   * Keep a token warm with an unref'd timer even when idle (bearer mode, default scope).
-   * @default false
-   */
+  /** Keep the default-scope token warm with an unref'd timer even when idle (bearer mode). @default false */
   keepWarm?: boolean;
-  /** Allow `http://` to a non-loopback host. Loopback http is always allowed. @default false */
+  /** Allow `http://` to a non-loopback host (loopback http is always allowed). @default false */
   allowInsecureHttp?: boolean;
   /** fetch implementation. @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
-  /** A pino-compatible logger, or a NestJS `Logger` / `LoggerService` (see {@link toWitboostLogger}). @default silent */
+  /** A pino-compatible logger, or a NestJS `Logger` / `LoggerService`. @default silent */
   logger?: WitboostLogger | MessageLogger;
-  /** Observability hook; never receives a secret. Exceptions thrown by it are swallowed. */
+  /** Observability hook; never receives a secret; what it throws is swallowed. */
   onEvent?: (event: WitboostAuthEvent) => void;
   /** Whom this instance acts for. @default 'service' */
   principal?: Principal;
-  /** Most scopes whose JWTs are cached at once; the least recently used is dropped beyond it. @default 32 */
+  /** Most scopes whose JWTs are cached at once (least recently used dropped). @default 32 */
   maxScopes?: number;
-  /**
-   * OpenTelemetry tracer provider for the spans around each exchange and shared-store round trip
-   * (never a cache hit). The core README lists every span and attribute.
-   * @default the global provider of `@opentelemetry/api` when that optional peer is installed; else no spans
-   */
+  /** Tracer provider for the exchange and store spans. @default the `@opentelemetry/api` global, if installed */
   tracerProvider?: TelemetryTracerProvider;
-  /**
-   * OpenTelemetry meter provider for the `witboost.auth.*` metrics listed in the core README.
-   * @default the global provider of `@opentelemetry/api` when that optional peer is installed; else no metrics
-   */
+  /** Meter provider for the `witboost.auth.*` metrics. @default the `@opentelemetry/api` global, if installed */
   meterProvider?: TelemetryMeterProvider;
-  /**
-   * A store shared by the replicas of a fleet, e.g. `redisTokenStore({ client })` from
-   * `@wb/auth-redis`. A miss or a refresh looks there before exchanging, so N replicas cause
-   * about one exchange per caller per token lifetime; the warm path never leaves the process.
-   * Keys and values are opaque to the store (HMAC keys, AES-256-GCM values under a key derived
-   * from the access token); a slow, full or unreachable store never fails a request.
-   * Identities made by `withAccessToken` (and the adapters' caller identities) share it.
-   * @default undefined (in-process cache only)
-   */
+  /** Store shared by a fleet's replicas (e.g. `redisTokenStore` of `@wb/auth-redis`). @default in-process only */
   store?: TokenStore;
 }
 
@@ -266,13 +210,9 @@ export interface WitboostAuthOptions {
  *
  * @example
  * ```ts
- * import { createWitboostAuth } from '@wb/auth-core';
- * createWitboostAuth({
- *   baseUrl: 'https://witboost.example.com',
- *   onEvent: (event) => {
- *     if (event.type === 'exchange_failed') metrics.increment(`witboost.${event.code}`);
- *   },
- * });
+ * const onEvent = (event: WitboostAuthEvent) => {
+ *   if (event.type === 'exchange_failed') metrics.increment(`witboost.${event.code}`);
+ * };
  * ```
  */
 export type WitboostAuthEvent =
@@ -280,7 +220,7 @@ export type WitboostAuthEvent =
       type: 'exchange';
       scope: string | undefined;
       durationMs: number;
-      /** Local epoch ms after which the token is no longer handed out. */
+      /** Local epoch ms of the hand-out deadline. */
       expiresAt: number;
       lifetimeSeconds: number;
       background: boolean;
@@ -298,7 +238,7 @@ export type WitboostAuthEvent =
   | { type: 'invalidated'; scope: string | undefined }
   | { type: 'replay_after_401'; url: string; method: string }
   | { type: 'token_source_changed'; source: string }
-  /** A fresh token was kept although a server clock disagreed (e.g. `exp` before the `Date` header). */
+  /** A fresh token was kept although a server clock disagreed (e.g. `exp` before `Date`). */
   | {
       type: 'clock_warning';
       scope: string | undefined;
@@ -307,29 +247,27 @@ export type WitboostAuthEvent =
     }
   /** A caller started (+1) or stopped (-1) waiting because no servable token existed. */
   | { type: 'caller_waiting'; scope: string | undefined; delta: 1 | -1 }
-  /** A lookup off the warm path: in-process cache (`l1`) or shared store (`store`). */
+  /** A lookup off the warm path, in process (`l1`) or in the shared store. */
   | {
       type: 'cache_lookup';
       level: 'l1' | 'store';
       scope: string | undefined;
       result: 'hit' | 'miss';
     }
-  /** One round trip to the shared token store. */
   | {
       type: 'store_call';
       op: 'get' | 'set' | 'delete' | 'lease' | 'release';
       durationMs: number;
       outcome: 'ok' | 'hit' | 'miss' | 'error' | 'timeout';
     }
-  /** The shared store became unavailable (circuit open) or available again. Once per change. */
+  /** The shared store became unavailable (circuit open) or available again. */
   | { type: 'store_state'; state: 'available' | 'unavailable'; reason: string };
 
 /**
- * Every error code a {@link WitboostAuthError} can carry.
+ * Every code a {@link WitboostAuthError} can carry.
  *
  * @example
  * ```ts
- * import { isWitboostAuthError } from '@wb/auth-core';
  * if (isWitboostAuthError(error) && error.code === 'rate_limited') await sleep(error.retryAfterMs ?? 1000);
  * ```
  */
@@ -340,15 +278,15 @@ export type WitboostAuthErrorCode =
   | 'missing_access_token'
   /** The access token source threw or returned something that is not a token. */
   | 'token_source_failed'
-  /** A caller-supplied access token is blank or absurdly long: rejected before any exchange. */
+  /** A caller-supplied access token is blank, too long or malformed. */
   | 'invalid_access_token'
-  /** Exchange answered 401/403: unknown, revoked or expired access token, or forbidden. */
+  /** The exchange answered 401/403: unknown, revoked or expired access token, or forbidden. */
   | 'access_token_rejected'
-  /** Exchange answered 400 (e.g. duration beyond the access token's lifetime, bad scope). */
+  /** The exchange answered 400 (e.g. a duration beyond the access token's lifetime). */
   | 'exchange_bad_request'
-  /** Exchange answered 429. `retryAfterMs` when the server said. */
+  /** The exchange answered 429; `retryAfterMs` when the server said. */
   | 'rate_limited'
-  /** Exchange answered 5xx or another unexpected status. */
+  /** The exchange answered 5xx or another unexpected status. */
   | 'server_error'
   /** The exchange could not reach Witboost (DNS, refused, reset). */
   | 'network_error'
@@ -356,76 +294,83 @@ export type WitboostAuthErrorCode =
   | 'timeout'
   /** The exchange answered 200 with something that is not a usable JWT. */
   | 'invalid_exchange_response'
-  /** The operation was aborted by the caller's signal. */
+  /** The caller's signal aborted the operation. */
   | 'aborted'
   /** The instance was closed. */
   | 'closed';
+
+/**
+ * Extra facts a {@link WitboostAuthError} carries.
+ *
+ * @example
+ * ```ts
+ * throw new WitboostAuthError('rate_limited', 'slow down', { status: 429, retryAfterMs: 1_000 });
+ * ```
+ */
+export interface WitboostAuthErrorOptions {
+  /** HTTP status of the exchange answer, when there was one. */
+  status?: number;
+  /** How long the server asked us to wait (`Retry-After`), in ms. */
+  retryAfterMs?: number;
+  /** Whose access token was involved. */
+  principal?: Principal;
+  /** The underlying error, already redacted. */
+  cause?: unknown;
+}
 
 /**
  * Options of {@link WitboostAuth.getToken}.
  *
  * @example
  * ```ts
- * import { createWitboostAuth } from '@wb/auth-core';
- * const jwt = await auth.getToken({
- *   scope: 'service:computational-governance',
- *   signal: AbortSignal.timeout(2_000),
- * });
+ * await auth.getToken({ scope: 'service:computational-governance', signal: AbortSignal.timeout(2_000) });
  * ```
  */
 export interface GetTokenOptions {
-  /** Space-separated scopes (deduplicated and sorted: one JWT per set); the default JWT when omitted. */
+  /** Space-separated scopes (one JWT per set, in any order); the default JWT when omitted. */
   scope?: string;
-  /** Abort waiting (the shared exchange keeps going for other callers). */
+  /** Stops this caller's wait (the shared exchange goes on for the others). */
   signal?: AbortSignal;
 }
 
 /**
- * A Witboost authenticator. Create with {@link createWitboostAuth}; all methods are safe to call
- * concurrently. Holds no timer that keeps the process alive.
+ * A Witboost authenticator, from {@link createWitboostAuth}. Every method is safe to call
+ * concurrently; no timer of it keeps the process alive.
  *
  * @example
  * ```ts
- * import { createWitboostAuth } from '@wb/auth-core';
  * await using auth = createWitboostAuth({ baseUrl: 'https://witboost.example.com' });
- * const header = await auth.authorizationFor('/api/catalog/entities'); // 'Bearer …'
  * const res = await auth.fetch('/api/catalog/entities');
  * ```
  */
 export interface WitboostAuth {
-  /** Normalised base URL (origin + path, no trailing slash), for building clients. */
+  /** Normalised base URL (origin + path, no trailing slash). */
   readonly baseUrl: string;
   readonly mode: AuthMode;
   readonly principal: Principal;
-  /** `'Bearer …'` / `'Basic …'` for a credential-receiving URL, `undefined` for any other URL. Relative URLs resolve against `baseUrl`. */
+  /** `'Bearer …'` / `'Basic …'` for a credential-receiving URL (relative to `baseUrl` allowed), else `undefined`. */
   authorizationFor(
     url: string | URL,
     options?: { signal?: AbortSignal },
   ): Promise<string | undefined>;
-  /** Whether `url` (relative resolved against baseUrl) is a credential-receiving origin. Synchronous, cheap. */
+  /** Whether `url` receives credentials. Synchronous and cheap. */
   isWitboostUrl(url: string | URL): boolean;
-  /** The scope a request to `url` needs, per the rules; `undefined` for none. */
+  /** The scope a request to `url` needs; `undefined` for none. */
   scopeFor(url: string | URL): string | undefined;
-  /** The raw JWT (bearer mode). In basic mode rejects with `invalid_options`. */
+  /** The raw JWT (bearer mode only; basic mode rejects with `invalid_options`). */
   getToken(options?: GetTokenOptions): Promise<string>;
-  /** A 401 was seen with this Authorization value: drop that token if it is still the current one. */
+  /** A 401 was seen with this Authorization value: drop that token if it is still current. */
   invalidate(authorization: string): void;
-  /** `fetch`-compatible, with auth, one replay after a 401 when the body is replayable, no credential across origins on redirect. */
+  /** `fetch` with auth, one replay after a 401 (replayable bodies), no credential across origins on redirect. */
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
-  /** An instance with the same options but another access token (e.g. a caller's PAT), sharing this one's configuration; its own token cache. The caller owns and must close it. */
+  /** An identity with another access token (e.g. a caller's PAT), sharing this one's configuration. The caller closes it. */
   withAccessToken(accessToken: string | AccessTokenSource, principal?: Principal): WitboostAuth;
   /**
-   * A synchronous, secret-free snapshot per cached scope (state, hand-out deadline, refresh
-   * point, failures, waiting callers), cheap enough for a readiness probe.
+   * A synchronous, secret-free snapshot per cached scope, cheap enough for a readiness probe.
    *
    * @example
    * ```ts
-   * import { createWitboostAuth } from '@wb/auth-core';
-   * const auth = createWitboostAuth({ baseUrl: 'https://witboost.example.com' });
-   * app.get('/readyz', (_req, res) => {
-   *   const ok = auth.status().scopes.every((s) => s.state === 'fresh' || s.state === 'refreshing');
-   *   res.status(ok ? 200 : 503).end();
-   * });
+   * const ready = auth.status().scopes.every((s) => s.state === 'fresh' || s.state === 'refreshing');
    * ```
    */
   status(): WitboostAuthStatus;
@@ -439,17 +384,11 @@ export interface WitboostAuth {
  *
  * @example
  * ```ts
- * import type { WitboostRequestContext } from '@wb/auth-core';
- * async function listEntities(witboost: WitboostRequestContext) {
- *   return (await witboost.fetch('/api/catalog/entities')).json();
- * }
+ * const entities = await (await req.witboost.fetch('/api/catalog/entities')).json();
  * ```
  */
 export interface WitboostRequestContext {
-  /**
-   * The instance the calls go to. For a caller identity it is a getter: after the pool evicted
-   * the identity, it (and the next call) re-acquires a current instance for the same caller.
-   */
+  /** The identity the calls go to; for a caller evicted from the pool, a current one for the same caller. */
   readonly auth: WitboostAuth;
   fetch: WitboostAuth['fetch'];
   getToken: WitboostAuth['getToken'];
@@ -461,53 +400,109 @@ export interface WitboostRequestContext {
  *
  * @example
  * ```ts
- * import { createIdentityPool } from '@wb/auth-core';
- * const pool = createIdentityPool(auth, { maxIdentities: 500, idleTimeoutMs: 5 * 60_000 });
+ * createIdentityPool(auth, { maxIdentities: 500, idleTimeoutMs: 5 * 60_000 });
  * ```
  */
 export interface IdentityPoolOptions {
-  /** Most caller identities kept at once; the least recently used is closed beyond it. @default 1000 */
+  /** Most caller identities kept at once (least recently used closed). @default 1000 */
   maxIdentities?: number;
-  /** A caller identity unused for this long is closed. @default 600_000 (10 minutes) */
+  /** A caller identity unused for this long is closed. @default 600_000 */
   idleTimeoutMs?: number;
   /** Longest caller access token accepted. @default 4096 */
   maxAccessTokenLength?: number;
 }
 
 /**
- * Service identity plus a bounded, hash-keyed cache of caller identities (on-behalf-of).
- * Shared by the Express and Koa middlewares.
+ * The service identity plus a bounded cache of caller identities (on-behalf-of).
  *
  * @example
  * ```ts
- * import { createIdentityPool } from '@wb/auth-core';
- * const pool = createIdentityPool(auth);
- * const res = await pool.contextFor(callerPat).fetch('/api/catalog/entities');
+ * const res = await createIdentityPool(auth).contextFor(callerPat).fetch('/api/catalog/entities');
  * ```
  */
 export interface IdentityPool {
-  /**
-   * Context for the service identity (`callerAccessToken === undefined`) or for the caller.
-   * Synchronous and free: nothing is exchanged until the context is used. Throws
-   * `invalid_access_token` for a blank or too long caller token.
-   */
+  /** The service's context (no token) or the caller's; free until used. Throws `invalid_access_token` for a bad token. */
   contextFor(callerAccessToken?: string): WitboostRequestContext;
   /** Caller identities currently held. */
   readonly size: number;
-  /** Closes every caller identity (not the service `auth` passed in). */
+  /** Closes every caller identity (not the service `auth`). */
   close(): Promise<void>;
 }
 
 /**
- * An HTTP answer for an error reaching an edge (Express/Koa/Nest error mappers).
+ * On-behalf-of settings of a framework middleware; `Req` is Express's `req` or Koa's `ctx`.
  *
  * @example
  * ```ts
- * import { isWitboostAuthError, toHttpProblem } from '@wb/auth-core';
- * if (isWitboostAuthError(error)) {
- *   const { status, headers, body } = toHttpProblem(error);
- *   res.writeHead(status, headers).end(JSON.stringify(body));
- * }
+ * const onBehalfOf: CallerIdentityOptions<Request> = { identity: (req) => req.get('x-witboost-token') };
+ * ```
+ */
+export interface CallerIdentityOptions<Req> {
+  /** The caller's access token, or `undefined` for the service identity. Must not read the body. @default () => undefined */
+  identity?: (req: Req) => string | undefined;
+  /** Most caller identities kept at once (least recently used closed). @default 1000 */
+  maxIdentities?: number;
+  /** A caller identity unused for this long is closed. @default 600_000 */
+  identityIdleTimeoutMs?: number;
+  /** Longest caller access token accepted. @default 4096 */
+  maxAccessTokenLength?: number;
+}
+
+/**
+ * Options of {@link createRequestIdentities}: `{ auth }` (never closed here) or the options of
+ * `createWitboostAuth` (the instance is made here and closed by `close()`), plus on-behalf-of ones.
+ *
+ * @example
+ * ```ts
+ * const options: RequestIdentitiesOptions<Request> = { baseUrl: 'https://witboost.example.com' };
+ * ```
+ */
+export type RequestIdentitiesOptions<Req> = (
+  | { /** The service identity's authenticator. */ auth: WitboostAuth }
+  | (WitboostAuthOptions & { auth?: never })
+) &
+  CallerIdentityOptions<Req>;
+
+/**
+ * Who is asking, so an `invalid_options` message points at the user's own call.
+ *
+ * @example
+ * ```ts
+ * const koa: RequestIdentitiesAdapter = { name: '@wb/auth-koa', requestName: 'ctx' };
+ * ```
+ */
+export interface RequestIdentitiesAdapter {
+  /** The adapter's package name, e.g. `'@wb/auth-express'`. */
+  name: string;
+  /** The adapter's factory, as users call it. @default 'witboostAuth' */
+  factory?: string;
+  /** What the framework calls the request. @default 'req' */
+  requestName?: string;
+}
+
+/**
+ * What {@link createRequestIdentities} returns: the framework-independent half of a middleware.
+ *
+ * @example
+ * ```ts
+ * const witboost = identities.contextFor(req);
+ * ```
+ */
+export interface RequestIdentities<Req> {
+  /** The caller's context when `identity(req)` gives a token, else the service's; free until used. */
+  contextFor(req: Req): WitboostRequestContext;
+  /** Caller identities currently held, e.g. for a gauge. */
+  readonly identities: number;
+  /** Closes every caller identity, and the service one when made here. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTP answer for an error reaching an edge, from {@link toHttpProblem}.
+ *
+ * @example
+ * ```ts
+ * const { status, headers, body }: HttpProblem = toHttpProblem(error);
  * ```
  */
 export interface HttpProblem {
@@ -517,25 +512,122 @@ export interface HttpProblem {
 }
 
 /**
- * State of one scope's token, as {@link WitboostAuth.status} reports it.
- * `fresh`: servable, before its refresh point. `refreshing`: servable, a refresh is under way.
- * `failing`: the last exchange failed (a servable token may still exist). `expired`: the last
- * token passed its hand-out deadline and none replaced it. `empty`: never exchanged.
+ * Options of {@link exchangeAccessToken}.
  *
  * @example
  * ```ts
- * import type { WitboostScopeState } from '@wb/auth-core';
+ * const options: ExchangeAccessTokenOptions = { baseUrl: 'https://witboost.example.com', accessToken };
+ * ```
+ */
+export interface ExchangeAccessTokenOptions {
+  /** Witboost base URL (a path prefix is kept). */
+  baseUrl: string | URL;
+  /** The access token (`wbat-…`) to exchange. */
+  accessToken: string;
+  /** Requested JWT lifetime in seconds (integer >= 1). @default 300 */
+  durationSeconds?: number;
+  /** Space-separated scopes; none when omitted. */
+  scope?: string;
+  /** fetch implementation. @default globalThis.fetch */
+  fetch?: typeof globalThis.fetch;
+  /** Aborts the exchange (code `aborted`). */
+  signal?: AbortSignal;
+  /** Rejects with code `timeout` when answer and body take longer. @default 10_000 */
+  timeoutMs?: number;
+  /** Allow `http://` to a non-loopback host. @default false */
+  allowInsecureHttp?: boolean;
+  /** Carried by errors, to tell a rejected caller token from a service one. @default 'service' */
+  principal?: Principal;
+}
+
+/**
+ * The JWT claims the client reads (decoded, never verified: the client holds no key).
+ *
+ * @example
+ * ```ts
+ * const { sub, exp }: JwtClaims = (await exchangeAccessToken({ baseUrl, accessToken })).claims;
+ * ```
+ */
+export interface JwtClaims {
+  sub?: string;
+  iss?: string;
+  scope?: string;
+  /** Issued at, epoch seconds of the server's clock. */
+  iat?: number;
+  /** Expiry, epoch seconds of the server's clock. */
+  exp: number;
+}
+
+/**
+ * One successful exchange. `JSON.stringify` and `util.inspect` show the JWT redacted.
+ *
+ * @example
+ * ```ts
+ * const { jwt, expiresAt }: ExchangeResult = await exchangeAccessToken({ baseUrl, accessToken });
+ * ```
+ */
+export interface ExchangeResult {
+  /** The compact JWS to send as `Authorization: Bearer <jwt>`. */
+  readonly jwt: string;
+  /** The scope requested (`undefined`: none). */
+  readonly scope: string | undefined;
+  /** `exp − iat` (without `iat`: the requested duration, capped at `exp − Date`), at most what was requested. */
+  readonly lifetimeSeconds: number;
+  /** Local epoch ms when the request was sent: the lifetime counts from here. */
+  readonly sentAt: number;
+  /** Local epoch ms of the expiry, `sentAt + lifetimeSeconds × 1000`. */
+  readonly expiresAt: number;
+  /** Claims decoded (not verified) from the JWT payload. */
+  readonly claims: Readonly<JwtClaims>;
+  /** Secret-free representation. */
+  toJSON(): Omit<ExchangeResult, 'jwt' | 'toJSON'> & { jwt: string };
+}
+
+/**
+ * Options of {@link fromFile}.
+ *
+ * @example
+ * ```ts
+ * fromFile('/var/run/secrets/witboost/token', { checkIntervalMs: 5_000 });
+ * ```
+ */
+export interface FromFileOptions {
+  /** Least time between two checks of the file, made only inside `getAccessToken()`. @default 1000 */
+  checkIntervalMs?: number;
+}
+
+/**
+ * Options of {@link fromFunction}.
+ *
+ * @example
+ * ```ts
+ * fromFunction(() => vault.read('witboost/ci'), { description: 'vault witboost/ci', cacheMs: 60_000 });
+ * ```
+ */
+export interface FromFunctionOptions {
+  /** Names the source in error messages. Never the token. @default 'function' */
+  description?: string;
+  /** Reuse the function's answer this long before calling it again (0: every time). @default 0 */
+  cacheMs?: number;
+}
+
+/**
+ * State of one scope's token in {@link WitboostAuth.status}: `fresh` (before its refresh point),
+ * `refreshing`, `failing` (the last exchange failed), `expired` (past its hand-out deadline,
+ * not replaced) or `empty` (never exchanged).
+ *
+ * @example
+ * ```ts
  * const ready = (state: WitboostScopeState) => state === 'fresh' || state === 'refreshing';
  * ```
  */
 export type WitboostScopeState = 'fresh' | 'refreshing' | 'failing' | 'expired' | 'empty';
 
 /**
- * One scope in {@link WitboostAuthStatus}. Times are local epoch milliseconds. Never a secret.
+ * One scope in {@link WitboostAuthStatus}. Times are local epoch ms. Never a secret.
  *
  * @example
  * ```ts
- * import type { WitboostScopeStatus } from '@wb/auth-core';
  * const secondsLeft = (s: WitboostScopeStatus) => ((s.expiresAt ?? Date.now()) - Date.now()) / 1000;
  * ```
  */
@@ -556,12 +648,10 @@ export interface WitboostScopeStatus {
 }
 
 /**
- * A synchronous, secret-free snapshot of an instance, cheap enough for a readiness probe.
+ * A synchronous, secret-free snapshot of an instance, from {@link WitboostAuth.status}.
  *
  * @example
  * ```ts
- * import { createWitboostAuth } from '@wb/auth-core';
- * const auth = createWitboostAuth({ baseUrl: 'https://witboost.example.com' });
  * const ready = auth.status().scopes.every((s) => s.state !== 'expired');
  * ```
  */
@@ -569,4 +659,82 @@ export interface WitboostAuthStatus {
   closed: boolean;
   mode: AuthMode;
   scopes: WitboostScopeStatus[];
+}
+
+/**
+ * Attributes of a span or a data point, as core records them.
+ *
+ * @example
+ * ```ts
+ * const attributes: TelemetryAttributes = { 'witboost.auth.outcome': 'success' };
+ * ```
+ */
+export type TelemetryAttributes = Record<string, string | number | boolean>;
+
+// The OpenTelemetry shapes core calls, written out so that core's types never import the optional
+// `@opentelemetry/api` peer; a real provider from the API or an SDK is assignable to them.
+
+/**
+ * The part of an OpenTelemetry `TracerProvider` core uses: any real one fits.
+ *
+ * @example
+ * ```ts
+ * createWitboostAuth({ baseUrl: 'https://witboost.example.com', tracerProvider: new BasicTracerProvider() });
+ * ```
+ */
+export interface TelemetryTracerProvider {
+  getTracer(
+    name: string,
+    version?: string,
+  ): {
+    startSpan(
+      name: string,
+      options?: { kind?: number; startTime?: number; attributes?: TelemetryAttributes },
+    ): {
+      setStatus(status: { code: number }): unknown;
+      end(endTime?: number): void;
+    };
+  };
+}
+
+/**
+ * The part of an OpenTelemetry `MeterProvider` core uses: any real one fits.
+ *
+ * @example
+ * ```ts
+ * createWitboostAuth({ baseUrl: 'https://witboost.example.com', meterProvider: new MeterProvider() });
+ * ```
+ */
+export interface TelemetryMeterProvider {
+  getMeter(
+    name: string,
+    version?: string,
+  ): {
+    createCounter(
+      name: string,
+      options?: { description?: string; unit?: string },
+    ): { add(value: number, attributes?: TelemetryAttributes): void };
+    createUpDownCounter(
+      name: string,
+      options?: { description?: string; unit?: string },
+    ): { add(value: number, attributes?: TelemetryAttributes): void };
+    createHistogram(
+      name: string,
+      options?: {
+        description?: string;
+        unit?: string;
+        advice?: { explicitBucketBoundaries?: number[] };
+      },
+    ): { record(value: number, attributes?: TelemetryAttributes): void };
+    createObservableGauge(
+      name: string,
+      options?: { description?: string; unit?: string },
+    ): {
+      addCallback(
+        callback: (result: {
+          observe(value: number, attributes?: TelemetryAttributes): void;
+        }) => void,
+      ): void;
+    };
+  };
 }

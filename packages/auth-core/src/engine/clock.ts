@@ -1,28 +1,22 @@
-/** A timer handle: what `setTimeout` returns, reduced to what the engine uses. */
 export interface TimerHandle {
   ref?(): unknown;
   unref?(): unknown;
 }
 
-/**
- * Time as the engine sees it. Internal (not exported from the package): production uses the
- * globals, looked up at each call so fake timers installed later still apply; the simulation
- * passes a virtual clock.
- */
+/** Time as the engine sees it: the globals (looked up per call, for fake timers) or the simulation's. */
 export interface Clock {
   now(): number;
   setTimeout(callback: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
 }
 
-// setTimeout fires at once for larger delays, so long lifetimes are clamped.
-export const MAX_TIMER_MS = 2_147_483_647;
+// setTimeout fires at once for larger delays.
+const MAX_TIMER_MS = 2_147_483_647;
 
 /**
- * The delay to arm for a wake-up `ms` away: exact up to 1 s, else the largest power of two below
- * it (the slot re-arms for the rest when it wakes early). Node keeps a list per distinct delay,
- * and an emptied unref'd list lingers until its own expiry: with one distinct delay per exchange,
- * that bookkeeping grew with every exchange (issue 19). Now there are at most ~1,050 delays.
+ * Exact up to 1 s, else the largest power of two below (re-armed for the rest on waking). Node
+ * keeps a list per distinct delay, and an emptied unref'd one lingers until its expiry: one delay
+ * per exchange grew that bookkeeping without end (issue 19); now there are ~1,050 at most.
  */
 export function wakeDelay(ms: number): number {
   if (ms <= 1024) return Math.max(0, Math.ceil(ms));

@@ -3,9 +3,8 @@ import type { ResolvedRefresh } from '../options.js';
 import { sanitizeCause } from '../redact.js';
 import type { Principal, WitboostAuthErrorCode } from '../types.js';
 
-/** Pure decisions of the engine: what is retried, when, and where a token's life is cut. */
+// The engine's pure decisions: what is retried, when, and where a token's life is cut.
 
-/** Failures worth another attempt after a backoff pause. */
 export const RETRYABLE: ReadonlySet<WitboostAuthErrorCode> = new Set([
   'network_error',
   'timeout',
@@ -17,17 +16,14 @@ export const REJECTIONS: ReadonlySet<WitboostAuthErrorCode> = new Set([
   'access_token_rejected',
   'exchange_bad_request',
 ]);
-/** Whole-second `exp`/`iat` claims: the true expiry may be up to this much earlier. */
-export const CLAIM_ROUNDING_MS = 1000;
-/** The least time kept for a refresh exchange before the hand-out deadline. */
-export const MIN_REFRESH_LEAD_MS = 200;
-/**
- * Shortest JWT lifetime a refused duration is halved down to: below it a token would be
- * refreshed more often than the exchange is worth, and a 400 is more likely about something else.
- */
+// Whole-second `exp`/`iat` claims: the true expiry may be up to this much earlier.
+const CLAIM_ROUNDING_MS = 1000;
+// The least time kept for a refresh exchange before the hand-out deadline.
+const MIN_REFRESH_LEAD_MS = 200;
+// Below this a token would be refreshed more often than it is worth, and a 400 is likely about
+// something else: a refused duration is halved down to it, no further.
 const MIN_ADAPTIVE_DURATION_S = 30;
 
-/** Any failure as a `WitboostAuthError`; an unexpected one keeps only a sanitized cause. */
 export function toAuthError(error: unknown, principal: Principal): WitboostAuthError {
   if (isWitboostAuthError(error)) return error;
   return new WitboostAuthError('token_source_failed', 'obtaining a token failed unexpectedly', {
@@ -36,7 +32,6 @@ export function toAuthError(error: unknown, principal: Principal): WitboostAuthE
   });
 }
 
-/** The shorter lifetime to ask for after a 400, or `undefined` when not worth halving. */
 export function halvedDuration(error: WitboostAuthError, seconds: number): number | undefined {
   if (error.code !== 'exchange_bad_request' || seconds < 2 * MIN_ADAPTIVE_DURATION_S) {
     return undefined;
@@ -44,22 +39,20 @@ export function halvedDuration(error: WitboostAuthError, seconds: number): numbe
   return Math.floor(seconds / 2);
 }
 
-/** The backoff of one (access token, scope): consecutive failures and when to try again. */
+/** The backoff of one (access token, scope). */
 export interface Backoff {
   readonly failures: number;
-  /** No attempt before this (local epoch ms); 0 when there is no backoff. */
+  /** No attempt before this (local epoch ms); 0: none. */
   readonly nextAttemptAt: number;
 }
 
 export const NO_BACKOFF: Backoff = Object.freeze({ failures: 0, nextAttemptAt: 0 });
 
 /**
- * The backoff after a retryable failure of the attempt started at `startedAt`. While the
- * ceiling `initialBackoffMs × 2^(failures − 1)` grows, the retry comes after a random part of
- * it (full jitter, so a fleet spreads out); once it reaches `maxBackoffMs`, exactly one attempt
- * per `maxBackoffMs` follows, at the random phase the growth left. So an outage of any length
- * costs one attempt per ceiling, and its end is seen within one ceiling. Never before a
- * `Retry-After`.
+ * While the ceiling `initialBackoffMs × 2^(failures − 1)` grows, the retry comes after a random
+ * part of it (full jitter); at `maxBackoffMs`, one attempt per `maxBackoffMs` follows, at the
+ * phase the growth left. So an outage costs one attempt per ceiling, and its end is seen within
+ * one. Never before a `Retry-After`.
  */
 export function nextBackoff(
   previous: Backoff,
@@ -91,17 +84,17 @@ export function observeLatency(previous: Latency | undefined, sampleMs: number):
   return { smoothedMs: 0.875 * previous.smoothedMs + 0.125 * sampleMs, deviationMs };
 }
 
-/** When a token is refreshed and when it stops being handed out (local epoch ms). */
+/** Local epoch ms. */
 export interface TokenTimes {
   readonly refreshAt: number;
   readonly deadline: number;
 }
 
 /**
- * The two points in a JWT's life, counted from the local send time: the hand-out deadline cuts
- * only the claims' rounding and the travel allowance; the refresh point is a jittered fraction
- * of the life, but early enough that an exchange as slow as the link has been (smoothed latency
- * plus four deviations) ends before the deadline. `undefined`: unusable on arrival.
+ * The two points of a JWT's life, from the local send time: the deadline cuts only the claims'
+ * rounding and the travel allowance; the refresh point is a jittered fraction of the life, early
+ * enough for an exchange as slow as the link has been (smoothed + 4 deviations) to end before it.
+ * `undefined`: unusable on arrival.
  */
 export function tokenTimes(
   sentAt: number,
@@ -121,14 +114,10 @@ export function tokenTimes(
   return { refreshAt: Math.floor(refreshAt), deadline };
 }
 
-/**
- * How long a Basic header is handed out before the source is read again: a rotated access token
- * (a Kubernetes secret, Vault) reaches Basic mode without waiting for a 401. The caller at the
- * recheck point still gets the current header at once.
- */
-export const BASIC_RECHECK_MS = 60_000;
+// A Basic header never expires, but the source is read again this often, so a rotated access
+// token reaches Basic mode without waiting for a 401.
+const BASIC_RECHECK_MS = 60_000;
 
-/** Basic mode: a header never expires; the source is read again every {@link BASIC_RECHECK_MS}. */
 export function basicTimes(now: number): TokenTimes {
   return { refreshAt: now + BASIC_RECHECK_MS, deadline: Number.POSITIVE_INFINITY };
 }

@@ -33,26 +33,24 @@ import type { WakeQueue } from './wake-queue.js';
  *    point, the next attempt somebody needs, or the first waiter's bound, whichever comes first.
  */
 
-/** What a slot needs from its engine: the clock, the settings, and how to obtain a token. */
+/** What a slot needs from its engine (the token engine). */
 export interface SlotHost {
   readonly clock: Clock;
   readonly random: () => number;
   readonly refresh: ResolvedRefresh;
   readonly principal: Principal;
-  /** The instance's one timer, shared by all its slots. */
   readonly wakes: WakeQueue;
   emit(event: WitboostAuthEvent): void;
   isClosed(): boolean;
-  /** One attempt: reads the source, then exchanges (or builds the Basic header). */
+  /** One attempt: read the source, then exchange (or build the Basic header). */
   obtain(slot: Slot, background: boolean): Promise<Obtained>;
 }
 
-/** A token an attempt produced. */
 export interface Obtained {
   header: string;
   value: string;
   times: TokenTimes;
-  /** Set when an exchange produced it (not a Basic read or the shared store). */
+  /** Set when an exchange produced it (not Basic, not the shared store). */
   exchange?: { durationMs: number; lifetimeSeconds: number };
 }
 
@@ -61,23 +59,39 @@ export class Refused {
   constructor(readonly error: WitboostAuthError) {}
 }
 
+/** The `exchange_failed` event; `status` and `retryInMs` only when known. */
+export function failedEvent(
+  scope: string | undefined,
+  error: WitboostAuthError,
+  durationMs: number,
+  background: boolean,
+  retryInMs: number | undefined,
+): WitboostAuthEvent {
+  const event: WitboostAuthEvent = {
+    type: 'exchange_failed',
+    scope,
+    durationMs,
+    code: error.code,
+    background,
+  };
+  if (error.status !== undefined) event.status = error.status;
+  if (retryInMs !== undefined) event.retryInMs = retryInMs;
+  return event;
+}
+
 let generations = 0;
 
 /** A token ready to hand out, with the promise the warm path returns as it is. */
 export class Token {
-  /**
-   * True until the refresh point. Flipped by the slot's timer rather than read from the clock:
-   * on common VMs `Date.now()` costs more than the whole rest of the warm path.
-   */
+  /** Until the refresh point; flipped by the timer, as `Date.now()` costs more than the rest of the warm path. */
   fresh: boolean;
   readonly headerPromise: Promise<string>;
   readonly generation = ++generations;
   #valuePromise: Promise<string> | undefined;
 
   constructor(
-    /** `Bearer <jwt>`, or the Basic header; the JWT is read from it, so it is held once. */
+    /** `Bearer <jwt>` or the Basic header: the JWT is sliced from it, so it is held once. */
     readonly header: string,
-    /** Where the raw value starts in `header`: 7 for `Bearer `, 0 for Basic. */
     private readonly valueStart: number,
     readonly refreshAt: number,
     readonly deadline: number,
@@ -94,7 +108,7 @@ export class Token {
     return this.valueStart === 0 ? this.header : this.header.slice(this.valueStart);
   }
 
-  /** Built on first use: most caller identities only ever ask for the header. */
+  // Built on first use: most caller identities only ever ask for the header.
   get valuePromise(): Promise<string> {
     this.#valuePromise ??= Promise.resolve(this.value);
     return this.#valuePromise;
@@ -119,17 +133,15 @@ export class Slot {
   backoff: Backoff = NO_BACKOFF;
   /** Generation whose background refresh was refused: served until its deadline, no retry. */
   gaveUp = 0;
-  /** A refused access token is not sent again before `until`. */
   rejection: { accessToken: string; until: number; error: WitboostAuthError } | undefined;
   lastError: WitboostAuthError | undefined = undefined;
   lastErrorAt = 0;
   lastExchangeAt = 0;
   hadToken = false;
   waiting = 0;
-  /** Aborts the attempt under way (set by the engine for its duration). */
+  /** Aborts the attempt under way. */
   controller: AbortController | undefined = undefined;
   private waiters: Waiter[] | undefined = undefined;
-  /** Its place in the instance's {@link WakeQueue} (rule 5). */
   wakeAt = Number.POSITIVE_INFINITY;
   wakeIndex = -1;
   wakeRef = false;
@@ -148,10 +160,7 @@ export class Slot {
     return !this.attempting && now >= this.backoff.nextAttemptAt && !this.host.isClosed();
   }
 
-  /**
-   * Somebody needs an attempt: a waiter, keepWarm, or a background refresh being retried. After
-   * a refusal (400/401/403) only a caller tries again: the same answer is likely.
-   */
+  /** A waiter, keepWarm or a retried refresh needs one; after a refusal only a caller does. */
   needsAttempt(now: number): boolean {
     if (this.waiting > 0) return true;
     const retrying = this.backoff.nextAttemptAt > 0;
@@ -161,7 +170,7 @@ export class Slot {
     return now >= token.refreshAt && token.generation !== this.gaveUp && (warm || retrying);
   }
 
-  /** The header (or raw value) for a caller off the warm path. */
+  /** The header (or raw value) off the warm path. */
   take(header: boolean, signal: AbortSignal | undefined): Promise<string> {
     const host = this.host;
     const now = host.clock.now();
@@ -171,9 +180,8 @@ export class Slot {
         host.emit({ type: 'cache_lookup', level: 'l1', scope: this.scope, result: 'hit' });
       } else {
         token.fresh = false;
-        // Past the refresh point every call lands here until the new token arrives. Only the
-        // one that starts the refresh is a lookup; the others are served as on the warm path,
-        // and emitting for each of them took rollover_p99_vs_steady from 0.97 to 1.39.
+        // Every call lands here until the new token arrives; only the one starting the refresh
+        // is a lookup (an event for each took bench rollover_p99_vs_steady from 0.97 to 1.39).
         if (token.generation !== this.gaveUp && this.mayAttempt(now)) {
           host.emit({ type: 'cache_lookup', level: 'l1', scope: this.scope, result: 'hit' });
           this.attempt(now, true);
@@ -192,7 +200,6 @@ export class Slot {
     return this.enqueue(now, header, signal);
   }
 
-  /** Drops the current token if it carries `header`; true when it did. */
   drop(header: string): boolean {
     if (this.token?.header !== header) return false;
     this.expire();
@@ -200,7 +207,6 @@ export class Slot {
     return true;
   }
 
-  /** Stops everything: timer, waiters (rejected with `closed`), token. */
   dispose(): void {
     this.host.wakes.delete(this);
     this.expire();
@@ -231,7 +237,7 @@ export class Slot {
     return status;
   }
 
-  /** Starts an attempt now; `background` when a servable token covers callers meanwhile. */
+  /** `background`: a servable token covers callers meanwhile. */
   attempt(now: number, background: boolean): void {
     this.attempting = true;
     this.host.obtain(this, background).then(
@@ -309,16 +315,7 @@ export class Slot {
           this.install({ header: token.header, value: token.value, times: basicTimes(now) }, now);
       }
     }
-    const failed: WitboostAuthEvent = {
-      type: 'exchange_failed',
-      scope: this.scope,
-      durationMs: now - startedAt,
-      code: error.code,
-      background: servable,
-    };
-    if (error.status !== undefined) failed.status = error.status;
-    if (retryInMs !== undefined) failed.retryInMs = retryInMs;
-    host.emit(failed);
+    host.emit(failedEvent(this.scope, error, now - startedAt, servable, retryInMs));
     const next = this.backoff.nextAttemptAt;
     const maxAttempts = host.refresh.maxAttempts;
     this.settleWaiters((w) => {
@@ -329,7 +326,7 @@ export class Slot {
     this.schedule();
   }
 
-  /** The error of a caller arriving (or timing out) between attempts. */
+  /** For a caller arriving (or timing out) between attempts. */
   private failFast(now: number): WitboostAuthError {
     const last = this.lastError;
     const waitMs = Math.max(0, this.backoff.nextAttemptAt - now);
@@ -364,7 +361,7 @@ export class Slot {
         onAbort: undefined,
       };
       if (signal !== undefined) {
-        // The caller's signal detaches this caller only; the attempt goes on for the others.
+        // Detaches this caller only; the attempt goes on for the others.
         waiter.onAbort = () => {
           this.leave(waiter);
           reject(abortedError(host.principal, signal.reason));
@@ -388,10 +385,7 @@ export class Slot {
     this.host.emit({ type: 'caller_waiting', scope: this.scope, delta: -1 });
   }
 
-  /**
-   * Settles waiters: `failWith(w)` an error rejects `w`, `undefined` keeps it waiting; without
-   * `failWith`, every waiter resolves with `resolved(w)`.
-   */
+  /** `failWith(w)`: an error rejects `w`, `undefined` keeps it; without it, all get `resolved(w)`. */
   private settleWaiters(
     failWith: ((w: Waiter) => unknown) | undefined,
     resolved?: (w: Waiter) => string,
@@ -413,11 +407,10 @@ export class Slot {
     this.waiters = kept.length > 0 ? kept : undefined;
   }
 
-  /** Callers whose bound has passed get the last error, or `timeout` if none came yet. */
   private expireWaiters(now: number): void {
     this.settleWaiters((w) => {
       if (now <= w.until) return undefined;
-      // Failing: the last error and the time to the next attempt say more than a timeout.
+      // The last error and the time to the next attempt say more than a timeout.
       if (this.lastError !== undefined && this.backoff.failures > 0) return this.failFast(now);
       return new WitboostAuthError(
         'timeout',
@@ -427,7 +420,7 @@ export class Slot {
     });
   }
 
-  /** Queues the wake-up for the earliest thing this slot must do (rule 5). */
+  /** Rule 5. */
   schedule(): void {
     const now = this.host.clock.now();
     let at = Number.POSITIVE_INFINITY;
@@ -444,7 +437,6 @@ export class Slot {
     else this.host.wakes.set(this, at, this.waiting > 0);
   }
 
-  /** Called by the wake queue at (or after) `wakeAt`. */
   wake(): void {
     const now = this.host.clock.now();
     const token = this.token;

@@ -26,7 +26,7 @@ import {
   toAuthError,
   tokenTimes,
 } from './retry-policy.js';
-import { type Obtained, Refused, Slot, type SlotHost, type Token } from './slot.js';
+import { failedEvent, type Obtained, Refused, Slot, type SlotHost, type Token } from './slot.js';
 import type { WakeQueue } from './wake-queue.js';
 
 /** What every identity of one `createWitboostAuth` shares: resolved once, never copied. */
@@ -35,24 +35,19 @@ export interface EngineShared {
   readonly emit: (event: WitboostAuthEvent) => void;
   readonly clock: Clock;
   readonly random: () => number;
-  /** The shared token store, when `config.store` is set (section 6). */
   readonly cache: SharedCache | undefined;
-  /** The exchange endpoint's smoothed latency: one link, so one figure for every identity. */
+  /** One link to the exchange endpoint, so one smoothed latency for every identity. */
   readonly link: { latency: Latency | undefined };
-  /** One timer for every slot of the instance and its identities. */
   readonly wakes: WakeQueue;
 }
 
-/**
- * How many warm calls may trust the `fresh` flag before the clock is read again. Reading it on
- * every call halves warm throughput on VMs with a slow clock source; every 32nd costs ~3%.
- */
+// Reading the clock on every warm call halves throughput on VMs with a slow clock source; every
+// 32nd costs ~3%.
 const CLOCK_CHECK_INTERVAL = 32;
 
 /**
- * The tokens of one identity (one access token source): a slot per scope (LRU-bounded), and how
- * a slot obtains a token: read the source, exchange, halve a refused duration, remember a
- * refused access token, re-read the source after a rejection.
+ * The tokens of one identity (one access token source), a slot per scope (LRU-bounded), and how
+ * a slot obtains one: read the source, exchange, halve a refused duration, remember a refusal.
  */
 export class TokenEngine implements SlotHost {
   readonly clock: Clock;
@@ -60,21 +55,18 @@ export class TokenEngine implements SlotHost {
   readonly refresh: ResolvedRefresh;
   readonly wakes: WakeQueue;
   readonly defaultSlot: Slot;
-  /** Scoped slots, least recently used first (touched off the warm path only); made on first use. */
+  /** Scoped slots, least recently used first (touched off the warm path only). */
   slots: Map<string, Slot> | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
   private clockCountdown = 0;
-  /**
-   * The JWT lifetime asked for. Witboost refuses (400) a duration beyond the access token's
-   * remaining life, so near the end of a PAT's life it is halved until the exchange succeeds,
-   * and kept: the access token's remaining life only shrinks.
-   */
+  // Witboost refuses (400) a duration beyond the access token's remaining life: near a PAT's end
+  // it is halved until an exchange succeeds, and kept, as that life only shrinks.
   private durationSeconds: number;
   private lastAccessToken: string | undefined;
   /** Set by a rejection or invalidate(): the next read bypasses the source's own cache. */
   private reread = false;
-  /** Store seam: each slot's subscription to changes other replicas make to its shared entry. */
+  /** Each slot's subscription to changes other replicas make to its shared entry. */
   private watches: Map<Slot, { key: SlotKey; stop: () => void }> | undefined;
 
   constructor(
@@ -101,21 +93,16 @@ export class TokenEngine implements SlotHost {
     return this.closed;
   }
 
-  /**
-   * Whether `token` may be handed out from the warm path. Trusts the timer-driven `fresh` flag,
-   * but reads the clock every {@link CLOCK_CHECK_INTERVAL} calls: a timer cannot fire while the
-   * event loop is busy (a long synchronous task, a microtask-only loop).
-   */
+  /** The `fresh` flag, checked against the clock now and then: a busy loop delays the timer. */
   isFresh(token: Token): boolean {
     if (!token.fresh) return false;
     if (--this.clockCountdown > 0) return true;
     this.clockCountdown = CLOCK_CHECK_INTERVAL;
     if (this.clock.now() < token.refreshAt) return true;
-    token.fresh = false; // the timer is late: the loop was busy
+    token.fresh = false;
     return false;
   }
 
-  /** The slot of a valid `scope`, created on first use, evicting the least recently used. */
   slotFor(scope: string | undefined): Slot {
     if (scope === undefined || this.shared.config.mode === 'basic') return this.defaultSlot;
     this.slots ??= new Map();
@@ -137,7 +124,6 @@ export class TokenEngine implements SlotHost {
       : [this.defaultSlot, ...this.slots.values()];
   }
 
-  /** A 401 was seen with `header`: drop it where it is still current; re-read the source next. */
   invalidate(header: string): void {
     if (typeof header !== 'string' || this.closed) return;
     for (const slot of this.all()) {
@@ -171,14 +157,13 @@ export class TokenEngine implements SlotHost {
       try {
         await source.close?.();
       } catch {
-        // Closing must succeed even when a source fails to release a watcher.
+        // Closing succeeds even when a source fails to release a watcher.
       }
     })();
     return this.closing;
   }
 
   async obtain(slot: Slot, background: boolean): Promise<Obtained> {
-    // One per attempt, so close() can abort it and nothing stays behind after it.
     const controller = new AbortController();
     slot.controller = controller;
     try {
@@ -202,7 +187,6 @@ export class TokenEngine implements SlotHost {
       this.durationSeconds = this.shared.config.durationSeconds; // a new token, a new lifetime
     }
     this.lastAccessToken = accessToken;
-    // Same token, same answer: do not hammer Witboost with a token it just refused.
     const refused = slot.rejection;
     if (refused?.accessToken === accessToken && this.clock.now() < refused.until) {
       throw new Refused(refused.error);
@@ -213,7 +197,6 @@ export class TokenEngine implements SlotHost {
     }
     const cache = this.shared.cache;
     if (cache === undefined) return this.exchange(slot, accessToken, background, signal);
-    // Store seam: a miss or a refresh asks the shared store first (never the warm path).
     let own: Obtained | undefined;
     const key = this.keyOf(slot, accessToken);
     const { record } = await cache.acquire(
@@ -230,7 +213,6 @@ export class TokenEngine implements SlotHost {
     return { header: `Bearer ${record.jwt}`, value: record.jwt, times };
   }
 
-  /** Follows the slot's shared entry (one subscription per slot and key). */
   private watch(cache: SharedCache, slot: Slot, key: SlotKey): void {
     const current = this.watches?.get(slot)?.key;
     if (
@@ -251,16 +233,13 @@ export class TokenEngine implements SlotHost {
     this.watches?.delete(slot);
   }
 
-  /**
-   * Another replica replaced the shared JWT: install the newer one it wrote (no attempt, so a
-   * notification never causes an exchange). It removed it (a 401 there): drop ours.
-   */
+  /** Another replica wrote a newer JWT: install it (a notification never causes an exchange). */
   private onSharedChange(slot: Slot, change: SharedChange, record?: SharedTokenRecord): void {
     const token = slot.token;
     if (token === undefined || this.closed) return;
     if (change === 'removed') {
       if (!slot.drop(token.header)) return;
-      this.reread = true; // as after our own 401: a rotated secret is used at once
+      this.reread = true; // removed after a 401 there: as after our own
       this.emit({ type: 'invalidated', scope: slot.scope });
       return;
     }
@@ -275,7 +254,7 @@ export class TokenEngine implements SlotHost {
     return { accessToken, baseUrl, scope: slot.scope, durationSeconds: this.durationSeconds };
   }
 
-  /** The access token, bounded by the exchange timeout: a source that never answers fails. */
+  /** Bounded by the exchange timeout: a source that never answers fails. */
   private readSource(fresh: boolean): Promise<string> {
     const { clock, refresh, source } = this;
     return new Promise((resolve, reject) => {
@@ -302,7 +281,7 @@ export class TokenEngine implements SlotHost {
     });
   }
 
-  /** Exchanges until a usable JWT arrives, halving a refused duration, one retry if too short. */
+  /** Until a usable JWT arrives: a refused duration is halved, a too short one retried once. */
   private async exchange(
     slot: Slot,
     accessToken: string,
@@ -341,7 +320,7 @@ export class TokenEngine implements SlotHost {
         const halved = halvedDuration(error, this.durationSeconds);
         if (halved !== undefined) {
           this.durationSeconds = halved;
-          this.failedOnTheWay(slot, error, startedAt, background);
+          this.emit(failedEvent(slot.scope, error, clock.now() - startedAt, background, 0));
           continue;
         }
         if (REJECTIONS.has(error.code)) {
@@ -355,58 +334,30 @@ export class TokenEngine implements SlotHost {
       }
       if (this.closed) throw closedError(this.principal);
       const arrivedAt = clock.now();
+      const durationMs = arrivedAt - startedAt;
+      const { jwt, lifetimeSeconds, sentAt } = result;
       const link = this.shared.link;
-      link.latency = observeLatency(link.latency, arrivedAt - startedAt);
-      const lifetimeMs = result.lifetimeSeconds * 1000;
-      const times = tokenTimes(
-        result.sentAt,
-        arrivedAt,
-        lifetimeMs,
-        link.latency,
-        refresh,
-        this.random,
-      );
+      link.latency = observeLatency(link.latency, durationMs);
+      const lifetimeMs = lifetimeSeconds * 1000;
+      const times = tokenTimes(sentAt, arrivedAt, lifetimeMs, link.latency, refresh, this.random);
       if (times !== undefined) {
-        const exchange = {
-          durationMs: arrivedAt - startedAt,
-          lifetimeSeconds: result.lifetimeSeconds,
-        };
-        return { header: `Bearer ${result.jwt}`, value: result.jwt, times, exchange };
+        const exchange = { durationMs, lifetimeSeconds };
+        return { header: `Bearer ${jwt}`, value: jwt, times, exchange };
       }
-      // Expired (minus the margin) before it arrived: handing it out would earn a 401. One slow
-      // round trip may be bad luck; two mean the lifetime is too short for this link.
-      const error = tooShortError(result.lifetimeSeconds, arrivedAt - startedAt, this.principal);
+      // Unusable on arrival: one slow round trip may be bad luck, two mean the link is too slow.
+      const error = tooShortError(lifetimeSeconds, durationMs, this.principal);
       if (tooShort++ > 0) {
-        // Said once: callers within the cooldown get this error without another exchange.
+        // Said once: callers within the cooldown get it without another exchange.
         const until = arrivedAt + refresh.rejectionCooldownMs;
         slot.rejection = { accessToken, until, error };
         throw error;
       }
-      this.failedOnTheWay(slot, error, startedAt, background);
+      this.emit(failedEvent(slot.scope, error, clock.now() - startedAt, background, 0));
     }
-  }
-
-  /** The event of a failure the same attempt recovers from at once (no backoff). */
-  private failedOnTheWay(
-    slot: Slot,
-    error: WitboostAuthError,
-    startedAt: number,
-    background: boolean,
-  ): void {
-    const failed: WitboostAuthEvent = {
-      type: 'exchange_failed',
-      scope: slot.scope,
-      durationMs: this.clock.now() - startedAt,
-      code: error.code,
-      background,
-      retryInMs: 0,
-    };
-    if (error.status !== undefined) failed.status = error.status;
-    this.emit(failed);
   }
 }
 
-/** Drops the least recently used slot that nobody waits on; returns it. */
+/** Drops the least recently used slot nobody waits on. */
 function evictOne(slots: Map<string, Slot>): Slot | undefined {
   for (const [key, slot] of slots) {
     if (slot.attempting || slot.waiting > 0) continue;
@@ -417,7 +368,6 @@ function evictOne(slots: Map<string, Slot>): Slot | undefined {
   return undefined;
 }
 
-/** The error for a JWT that was no longer usable when it arrived, twice in a row. */
 function tooShortError(
   lifetimeSeconds: number,
   roundTripMs: number,

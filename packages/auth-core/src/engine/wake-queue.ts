@@ -1,21 +1,20 @@
 import { type Clock, type TimerHandle, wakeDelay } from './clock.js';
 
-/** What the queue wakes (a slot): its place in the queue is kept on it, so nothing is allocated. */
+/** A slot: its place in the queue is kept on it, so nothing is allocated. */
 export interface Wakeable {
-  /** When to be woken (local epoch ms); `Infinity` when not queued. */
+  /** `Infinity` when not queued. */
   wakeAt: number;
   /** Index in the heap, −1 when not queued. */
   wakeIndex: number;
-  /** Whether the process must stay alive for this wake-up (a caller is waiting). */
+  /** The process must stay alive for it (a caller is waiting). */
   wakeRef: boolean;
   wake(): void;
 }
 
 /**
- * One timer for all the slots of an instance and of its caller identities: a min-heap by wake
- * time, the timer armed for the earliest. A pool of a thousand identities holds one Node timer,
- * not a thousand (each ~250 bytes with its closure). The timer keeps the process alive only while
- * a queued slot has a waiting caller.
+ * One timer for every slot of an instance and its caller identities (a thousand identities hold
+ * one Node timer, not a thousand of ~250 bytes): a min-heap by wake time. The timer is ref'd only
+ * while a queued slot has a waiting caller.
  */
 export class WakeQueue {
   private readonly heap: Wakeable[] = [];
@@ -25,7 +24,6 @@ export class WakeQueue {
 
   constructor(private readonly clock: Clock) {}
 
-  /** Queues `item` for `at` (or moves it there). */
   set(item: Wakeable, at: number, ref: boolean): void {
     if (ref !== item.wakeRef) {
       this.refs += item.wakeIndex >= 0 ? (ref ? 1 : -1) : 0;
@@ -46,7 +44,6 @@ export class WakeQueue {
     this.arm();
   }
 
-  /** Takes `item` out of the queue, if it is in. */
   delete(item: Wakeable): void {
     if (item.wakeIndex < 0) return;
     this.remove(item);
@@ -82,10 +79,7 @@ export class WakeQueue {
     else this.timer?.unref?.();
   }
 
-  /**
-   * Wakes everything due. What a wake-up queues again for now waits for the next turn, as with
-   * a timer of its own, so a slot can never spin inside one callback.
-   */
+  // What a wake-up queues again for now waits for the next turn, so a slot cannot spin here.
   private readonly fire = (): void => {
     this.timer = undefined;
     this.timerAt = Number.POSITIVE_INFINITY;

@@ -1,14 +1,11 @@
 import { WitboostAuthError } from '../errors.js';
 import type { AccessTokenSource } from '../types.js';
 
-/** The variable {@link fromEnv} reads by default. */
-export const DEFAULT_ACCESS_TOKEN_ENV = 'WITBOOST_ACCESS_TOKEN';
-
 const envSources = new WeakMap<AccessTokenSource, string>();
 
 /**
- * An access token source reading an environment variable on every call, so a process that
- * updates `process.env` is picked up by the next exchange. Surrounding whitespace is ignored.
+ * An access token source reading an environment variable at every call, so a change to
+ * `process.env` is picked up by the next exchange.
  *
  * @param name - The variable to read.
  * @default name `'WITBOOST_ACCESS_TOKEN'`
@@ -22,7 +19,7 @@ const envSources = new WeakMap<AccessTokenSource, string>();
  * const auth = createWitboostAuth({ baseUrl: 'https://witboost.example.com', accessToken: fromEnv('WB_TOKEN') });
  * ```
  */
-export function fromEnv(name: string = DEFAULT_ACCESS_TOKEN_ENV): AccessTokenSource {
+export function fromEnv(name = 'WITBOOST_ACCESS_TOKEN'): AccessTokenSource {
   if (typeof name !== 'string' || name.trim() === '' || name.includes('=')) {
     throw new WitboostAuthError(
       'invalid_options',
@@ -37,10 +34,6 @@ export function fromEnv(name: string = DEFAULT_ACCESS_TOKEN_ENV): AccessTokenSou
   return source;
 }
 
-/**
- * Reads and checks the variable now.
- * @throws WitboostAuthError `missing_access_token` naming the variable when unset or blank.
- */
 export function readEnvAccessToken(name: string): string {
   const value = process.env[name];
   if (value === undefined) {
@@ -59,7 +52,6 @@ export function readEnvAccessToken(name: string): string {
   return token;
 }
 
-/** The variable a source made by {@link fromEnv} reads, or `undefined` for any other source. */
 export function envVariableOf(source: AccessTokenSource): string | undefined {
   return envSources.get(source);
 }

@@ -1,53 +1,30 @@
 import { open, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { WitboostAuthError } from '../errors.js';
-import type { AccessTokenSource } from '../types.js';
+import type { AccessTokenSource, FromFileOptions } from '../types.js';
 import { withFreshRead } from './resolve-source.js';
 import { sharedCall } from './shared-call.js';
 import { describe } from './token-checks.js';
 
-/**
- * Options of {@link fromFile}.
- *
- * @example
- * ```ts
- * import { createWitboostAuth, fromFile } from '@wb/auth-core';
- * createWitboostAuth({
- *   baseUrl: 'https://witboost.example.com',
- *   accessToken: fromFile('/var/run/secrets/witboost/token', { checkIntervalMs: 5_000 }),
- * });
- * ```
- */
-export interface FromFileOptions {
-  /**
-   * Least time between two checks of the file for a change. Checks happen only inside
-   * `getAccessToken()` calls: no watcher, no timer.
-   * @default 1000
-   */
-  checkIntervalMs?: number;
-}
-
-/** Anything larger is not an access token; refuse it before reading it into memory. */
+// Anything larger is not an access token: refused before it is read into memory.
 const MAX_FILE_BYTES = 64 * 1024;
 
 interface Snapshot {
-  /** inode + size + mtime of the resolved file: a Kubernetes symlink swap changes the inode. */
+  /** inode + size + mtime: a Kubernetes `..data` symlink swap changes the inode. */
   key: string;
   token: string;
 }
 
 /**
  * An access token source reading a file, e.g. a mounted Kubernetes secret. The file is re-read
- * when it changes, detected by the inode, size and modification time of the resolved path (so an
- * atomic `..data` symlink swap is seen), checked at most every `checkIntervalMs` and only when a
- * token is asked for: nothing keeps the process alive. Surrounding whitespace is ignored.
+ * when its inode, size or mtime changes (so an atomic symlink swap is seen), checked at most every
+ * `checkIntervalMs` and only when a token is asked for: no watcher, no timer.
  *
  * @param path - Path (or `file:` URL) of the file holding the access token.
  * @param options - See {@link FromFileOptions}.
  * @returns A source whose description is `file <path>`.
  * @throws WitboostAuthError `invalid_options` for a bad path or option; `getAccessToken()` rejects
- *   with `token_source_failed` when the file cannot be read and `missing_access_token` when it is
- *   empty. Messages name the path, never the content.
+ *   with `token_source_failed` (unreadable) or `missing_access_token` (empty), naming the path only.
  *
  * @example
  * ```ts
@@ -91,7 +68,6 @@ export function fromFile(path: string | URL, options: FromFileOptions = {}): Acc
         if (snapshot !== undefined && Date.now() - checkedAt < checkIntervalMs) {
           return Promise.resolve(snapshot.token);
         }
-        // One stat/read at a time, however many callers ask concurrently (a hung one for 5 s at most).
         return shared();
       },
       close() {
@@ -123,8 +99,7 @@ async function readSnapshot(filePath: string): Promise<Snapshot> {
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
     handle = await open(filePath, 'r');
-    // Stat the open descriptor: key and content then describe the very same file, even if a
-    // rotation swaps the path between the two calls.
+    // The open descriptor's stat: key and content describe one file even if a rotation swaps it.
     const stats = await handle.stat();
     if (!stats.isFile()) {
       throw new WitboostAuthError(
@@ -156,7 +131,6 @@ async function readSnapshot(filePath: string): Promise<Snapshot> {
 function readFailure(filePath: string, error: unknown): WitboostAuthError {
   const code = (error as { code?: unknown } | undefined)?.code;
   const reason = typeof code === 'string' ? code : 'read error';
-  // The fs error text only names the path and errno, but keep just the code to be sure.
   return new WitboostAuthError(
     'token_source_failed',
     `cannot read access token file ${describe(filePath)} (${reason})`,

@@ -1,40 +1,13 @@
 import { WitboostAuthError } from '../errors.js';
-import type { AccessTokenSource } from '../types.js';
+import type { AccessTokenSource, FromFunctionOptions } from '../types.js';
 import { withFreshRead } from './resolve-source.js';
 import { sharedCall } from './shared-call.js';
 import { checkSourceValue, wrapSourceError } from './token-checks.js';
 
 /**
- * Options of {@link fromFunction}.
- *
- * @example
- * ```ts
- * import { fromFunction } from '@wb/auth-core';
- * const source = fromFunction(() => vault.read('witboost/ci'), {
- *   description: 'vault witboost/ci',
- *   cacheMs: 60_000,
- * });
- * ```
- */
-export interface FromFunctionOptions {
-  /**
-   * Names the source in error messages, e.g. `vault secret witboost/ci`. Never the token.
-   * @default 'function'
-   */
-  description?: string;
-  /**
-   * Reuse a token the function returned for this long before calling it again (0: every time).
-   * Exchanges are already cached by the token manager; this only spares a slow secret store.
-   * @default 0
-   */
-  cacheMs?: number;
-}
-
-/**
- * An access token source calling your function, for secret stores such as HashiCorp Vault or
- * AWS Secrets Manager. Concurrent calls share one invocation (for at most 5 s: a call that hangs
- * longer no longer holds later reads). Whatever the function throws
- * becomes a `token_source_failed` error whose message (and cause) is redacted.
+ * An access token source calling your function, for secret stores such as Vault or AWS Secrets
+ * Manager. Concurrent calls share one invocation (for 5 s at most); whatever it throws becomes a
+ * redacted `token_source_failed` error.
  *
  * @param fn - Returns the current access token (surrounding whitespace is ignored).
  * @param options - See {@link FromFunctionOptions}.

@@ -1,15 +1,8 @@
-/**
- * How long concurrent callers share one source call. A secret store or a file system that never
- * answers (a dead connection without a client timeout, a hung NFS mount) would otherwise hold
- * every later read forever; past this, the next read makes a new call.
- */
-export const SHARED_CALL_MAX_MS = 5_000;
+// A secret store or file system that never answers (a hung NFS mount) must not hold every later
+// read forever: past this, the next read makes a new call (the old one is dropped, not cancelled).
+const SHARED_CALL_MAX_MS = 5_000;
 
-/**
- * Wraps `run` so that concurrent callers share one call, for at most {@link SHARED_CALL_MAX_MS}:
- * then the call is dropped (not cancelled) and the next caller starts another. The timer is
- * unref'd: it never keeps the process alive.
- */
+/** `run` with concurrent callers sharing one call, for at most {@link SHARED_CALL_MAX_MS}. */
 export function sharedCall<T>(run: () => Promise<T>): () => Promise<T> {
   let pending: Promise<T> | undefined;
   return () => {

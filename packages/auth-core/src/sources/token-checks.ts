@@ -2,19 +2,12 @@ import { isWitboostAuthError, WitboostAuthError } from '../errors.js';
 import { redactSecrets, sanitizeCause } from '../redact.js';
 import type { Principal } from '../types.js';
 
-/** Longest access token we accept from any source or caller. */
 export const MAX_ACCESS_TOKEN_LENGTH = 4096;
 
-/**
- * Visible ASCII only: a token travels in an HTTP header (or base64 of one), where whitespace,
- * control characters and anything beyond Latin-1 either break the request or smuggle headers.
- */
+// Visible ASCII only: in a header, whitespace, controls and non-Latin-1 break requests or smuggle headers.
 const TOKEN_CHARS = /^[\x21-\x7e]+$/;
 
-/**
- * Checks a value a source returned and gives back the trimmed token. Messages describe the
- * problem, never the value.
- */
+/** The trimmed token from what a source returned; messages describe the problem, never the value. */
 export function checkSourceValue(
   value: unknown,
   description: string,
@@ -53,21 +46,16 @@ export function checkSourceValue(
   return token;
 }
 
-/** Whether `token` is made of characters an HTTP header can carry (no whitespace or controls). */
 export function hasOnlyTokenChars(token: string): boolean {
   return TOKEN_CHARS.test(token);
 }
 
-/** A source description as it appears in messages: quoted and stripped of anything secret-like. */
+/** A source description for messages: quoted, stripped of anything secret-like. */
 export function describe(description: string): string {
   return JSON.stringify(redactSecrets(String(description)).slice(0, 200));
 }
 
-/**
- * Wraps whatever a source threw into a {@link WitboostAuthError} carrying `principal`. Our own
- * errors keep their code; anything else becomes `token_source_failed`. The message is redacted,
- * and the cause is always a sanitized copy (see {@link sanitizeCause}), never the original.
- */
+/** What a source threw as a redacted error carrying `principal`; our own codes are kept. */
 export function wrapSourceError(
   error: unknown,
   description: string,

@@ -1,17 +1,19 @@
-import type { WitboostAuthStatus, WitboostScopeState } from '../types.js';
-import type { TelemetryAttributes, TelemetryMeterProvider } from './otel-shapes.js';
+import type {
+  TelemetryAttributes,
+  TelemetryMeterProvider,
+  WitboostAuthStatus,
+  WitboostScopeState,
+} from '../types.js';
 
-/** What the observable gauges read at each collection: one live service instance. */
+/** What the gauges read at each collection: one live service instance. */
 export interface StatusSource {
-  /** The instance, held weakly: one dropped without `close()` must still be collected. */
+  /** Held weakly: one dropped without `close()` must still be collected. */
   instance: WeakRef<{ status(): WitboostAuthStatus }>;
-  /** The shared store's last known availability; `undefined` without a store. */
   storeState(): 'available' | 'unavailable' | undefined;
 }
 
 type Meter = ReturnType<TelemetryMeterProvider['getMeter']>;
 
-/** The synchronous instruments, plus the live instances the gauges read. */
 export interface Instruments {
   exchanges: ReturnType<Meter['createCounter']>;
   exchangeDuration: ReturnType<Meter['createHistogram']>;
@@ -21,7 +23,6 @@ export interface Instruments {
   sources: Set<StatusSource>;
 }
 
-/** Instrumentation scope name of every tracer and meter core asks for. */
 export const SCOPE_NAME = '@wb/auth-core';
 
 const STATES: readonly WitboostScopeState[] = [
@@ -35,21 +36,11 @@ const STATES: readonly WitboostScopeState[] = [
 // Latencies of an HTTP exchange or a store call, in seconds (the SDK's default buckets are for ms).
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-// One set of instruments per meter: instances sharing a provider share them, and the gauges sum
-// over every live instance instead of overwriting each other's data points.
+// One set per meter: instances sharing a provider share them, and the gauges sum over every live
+// instance instead of overwriting each other's data points.
 const byMeter = new WeakMap<object, Instruments>();
 
-/**
- * The instruments of `@wb/auth-core` on `provider` (see the README's table), created once.
- *
- * @param provider - the meter provider to record to
- * @returns the instruments, shared by every instance using this provider
- * @example
- * ```ts
- * const { exchanges } = instrumentsFor(meterProvider);
- * exchanges.add(1, { 'witboost.auth.outcome': 'success' });
- * ```
- */
+/** The instruments of the README's table on `provider`, made once per meter. */
 export function instrumentsFor(provider: TelemetryMeterProvider): Instruments {
   const meter = provider.getMeter(SCOPE_NAME);
   const known = byMeter.get(meter);
@@ -130,12 +121,12 @@ export function instrumentsFor(provider: TelemetryMeterProvider): Instruments {
   return instruments;
 }
 
-/** The scope attribute; none for the default JWT, so it never reads as a scope named "". */
+/** None for the default JWT, so it never reads as a scope named "". */
 export function scopeAttribute(scope: string | undefined): TelemetryAttributes {
   return scope === undefined ? {} : { 'witboost.auth.scope': scope };
 }
 
-/** The statuses of the live instances; closed or collected ones leave the set for good. */
+/** Closed or collected instances leave the set for good. */
 function* statuses(sources: Set<StatusSource>): Generator<WitboostAuthStatus> {
   for (const source of sources) {
     const instance = source.instance.deref();
@@ -143,7 +134,7 @@ function* statuses(sources: Set<StatusSource>): Generator<WitboostAuthStatus> {
     try {
       status = instance?.status();
     } catch {
-      continue; // a collection must never fail because one instance could not answer
+      continue; // one instance that cannot answer must not fail the collection
     }
     if (status === undefined || status.closed) sources.delete(source);
     else yield status;

@@ -1,6 +1,12 @@
 import { createRequire } from 'node:module';
 import { invalidOption } from '../errors.js';
-import type { WitboostAuthEvent, WitboostAuthStatus } from '../types.js';
+import type {
+  TelemetryAttributes,
+  TelemetryMeterProvider,
+  TelemetryTracerProvider,
+  WitboostAuthEvent,
+  WitboostAuthStatus,
+} from '../types.js';
 import {
   type Instruments,
   instrumentsFor,
@@ -8,11 +14,6 @@ import {
   type StatusSource,
   scopeAttribute,
 } from './instruments.js';
-import type {
-  TelemetryAttributes,
-  TelemetryMeterProvider,
-  TelemetryTracerProvider,
-} from './otel-shapes.js';
 
 // Fixed by the OpenTelemetry specification; written out so explicit providers need no API import.
 const SPAN_KIND_CLIENT = 2;
@@ -22,29 +23,17 @@ type Tracer = ReturnType<TelemetryTracerProvider['getTracer']>;
 type ExchangeEvent = Extract<WitboostAuthEvent, { type: 'exchange' | 'exchange_failed' }>;
 type StoreCallEvent = Extract<WitboostAuthEvent, { type: 'store_call' }>;
 
-/** OpenTelemetry for one `createWitboostAuth` instance and its `withAccessToken` children. */
+/** OpenTelemetry for one instance and its identities. */
 export interface Telemetry {
-  /** The event subscriber of the instance (shared by its children): spans, synchronous metrics. */
+  /** Spans and synchronous metrics from events. */
   record(event: WitboostAuthEvent): void;
-  /** Reports the instance's `status()` in the observable gauges while it is open and alive. */
+  /** Reports the instance's `status()` in the gauges while it is open and alive. */
   watch(instance: { status(): WitboostAuthStatus }): void;
 }
 
 /**
- * Resolves the `tracerProvider` / `meterProvider` options. A provider not passed is the global
- * one of `@opentelemetry/api` when that optional peer is installed (no-op until an SDK is
- * registered); with neither passed nor the API installed there is no telemetry at all, and
- * nothing is loaded.
- *
- * @param tracerProvider - the option's value (`undefined`: not passed)
- * @param meterProvider - the option's value (`undefined`: not passed)
- * @returns the instance's telemetry, or `undefined` when there is none
- * @throws {WitboostAuthError} `invalid_options` when a provider lacks `getTracer` / `getMeter`
- * @example
- * ```ts
- * const telemetry = resolveTelemetry(new BasicTracerProvider(), undefined);
- * telemetry?.record({ type: 'invalidated', scope: undefined });
- * ```
+ * The `tracerProvider` / `meterProvider` options; one not passed is the global of
+ * `@opentelemetry/api` when that optional peer is installed. Neither: no telemetry at all.
  */
 export function resolveTelemetry(
   tracerProvider: unknown,
@@ -60,8 +49,8 @@ export function resolveTelemetry(
   }
   if (tracers === undefined || meters === undefined) {
     const api = loadOpenTelemetryApi();
-    // The API's global tracer provider is a proxy that follows a later registration; its meter
-    // provider is not, so it is asked again at each event (see `createTelemetry`).
+    // The global tracer provider is a proxy that follows a later registration; the meter
+    // provider is not, so it is asked again at each event.
     tracers ??= api?.trace.getTracerProvider();
     if (api !== undefined) meters ??= () => api.metrics.getMeterProvider();
   }
@@ -85,13 +74,12 @@ function createTelemetry(
   tracer: Tracer | undefined,
   meters: () => TelemetryMeterProvider | undefined,
 ): Telemetry {
-  // Shared by the instance and its children: they use one store.
   let storeState: 'available' | 'unavailable' | undefined;
   let watched: StatusSource | undefined;
   let bound: TelemetryMeterProvider | undefined;
   let metrics: Instruments | undefined;
 
-  /** The instruments of the current meter provider: an SDK registered after creation counts. */
+  // Those of the current meter provider: an SDK registered after creation counts.
   function instruments(): Instruments | undefined {
     const provider = meters();
     if (provider !== bound) {
@@ -155,7 +143,7 @@ function createTelemetry(
 
   return {
     record(event) {
-      instruments(); // follows a meter provider registered since the last event
+      instruments();
       switch (event.type) {
         case 'exchange':
         case 'exchange_failed':
@@ -186,35 +174,26 @@ function createTelemetry(
   };
 }
 
-/** The globals of `@opentelemetry/api` core reads when no provider is passed. */
-export interface OpenTelemetryGlobals {
+/** What core reads of `@opentelemetry/api` when no provider is passed. */
+interface OpenTelemetryGlobals {
   trace: { getTracerProvider(): TelemetryTracerProvider };
   metrics: { getMeterProvider(): TelemetryMeterProvider };
 }
 
-// `undefined`: not tried yet; `null`: tried, not installed (or unusable).
+// `undefined`: not tried yet; `null`: not installed.
 let api: OpenTelemetryGlobals | null | undefined;
 
 /**
- * `@opentelemetry/api` if it can be resolved from core, else `undefined`; tried once per process.
- * Synchronous on purpose (`createWitboostAuth` is): the first exchange happens right after
- * creation and its span must not be lost to an `import()` still on its way. Both the ESM and the
- * CommonJS copy of the API keep their registrations on one global, so the CommonJS copy loaded
- * here sees an SDK the application registered through either.
- *
- * @returns the API's global providers, or `undefined` when the optional peer is absent
- * @example
- * ```ts
- * const globals = loadOpenTelemetryApi();
- * const tracerProvider = globals?.trace.getTracerProvider();
- * ```
+ * Tried once per process, synchronously: the first exchange follows creation at once, and its
+ * span must not be lost to an `import()` on its way. The ESM and CommonJS copies of the API keep
+ * registrations on one global, so this CommonJS one sees an SDK registered through either.
  */
-export function loadOpenTelemetryApi(): OpenTelemetryGlobals | undefined {
+function loadOpenTelemetryApi(): OpenTelemetryGlobals | undefined {
   if (api === undefined) {
     try {
       api = createRequire(import.meta.url)('@opentelemetry/api') as OpenTelemetryGlobals;
     } catch {
-      // Absent (the usual case) or broken: telemetry stays off, nothing else changes.
+      // Absent (the usual case) or broken: telemetry stays off.
       api = null;
     }
   }

@@ -1,33 +1,24 @@
 /**
- * The URL router's fast path: the decision for the common request URL without a WHATWG parse.
+ * The router's fast path: the decision for the common request URL without a WHATWG parse.
  *
- * Why it holds: a string that begins with a configured origin in canonical form (as `URL#origin`
- * spells it) followed by `/`, `?`, `#` or the end has that origin under WHATWG parsing; tabs or
- * newlines after it cannot move the authority. A string starting with a single `/` is a path
- * under `baseUrl`. What the parser then does to the path (up to `?` or `#`) cannot change
- * whether it lies under a rule prefix made of plain path characters without `%` (see
- * {@link isPlainPrefix}) unless the path holds a dot segment (`/.`, `/%2e`), a backslash, a tab or
- * newline (removed), or the input ends in a space or control (stripped): escaping other
- * characters only inserts `%XX`, which no such prefix contains. So the rules are prefix checks
- * on the raw text once one native regex match has checked the origin and found none of those.
- * The most common answer (ours, under no rule prefix) is one regex holding the rules as
- * negative lookaheads ({@link unscopedPattern}); the rest take an origin's regex and the rule
- * walk. Everything else (uppercase, default ports, userinfo, invalid URLs…) goes to the full
- * parser. `router.property.test.ts` checks the fast and full answers agree on generated strings.
+ * Why it holds: a string starting with a configured origin as `URL#origin` spells it, then `/`,
+ * `?`, `#` or the end, has that origin under WHATWG parsing; one starting with a single `/` is a
+ * path under `baseUrl`. What the parser does to the path cannot change whether it lies under a
+ * plain rule prefix ({@link isPlainPrefix}) unless it holds a dot segment (`/.`, `/%2e`), a
+ * backslash, tab or newline, or the input ends in a space or control: escaping only inserts
+ * `%XX`, which no such prefix holds. So after one native regex has checked the origin and found
+ * none of those, rules are prefix checks on the raw text. Anything else (uppercase, default
+ * ports, userinfo…) goes to the full parser; `router.property.test.ts` checks both agree.
  *
- * Why it exists: `pnpm bench` `warm_header_many_urls_*` (50,000 distinct catalog URLs): a full
- * parse plus the rule walk held `authorizationFor` to about 0.9 M ops/s, below Azure's and
- * Google's warm paths; a per-character scan in JavaScript cost twice the async floor (and on
- * this kind of URL, `startsWith` or `lastIndexOf` on the origin about a regex each). Native
- * regex scanning is what remains: about 2 ns a character on the bench machine. It allocates
- * nothing.
+ * Why it exists: in `pnpm bench` `warm_header_many_urls_*` (50,000 distinct URLs) a full parse
+ * held `authorizationFor` to ~0.9 M ops/s, below Azure's and Google's warm paths, and a scan in
+ * JavaScript cost twice the async floor; native regex scanning costs ~2 ns a character.
  */
 
-/** One scope rule in the form the fast path checks: a path prefix and what it decides. */
 export interface FastRule<O> {
-  /** Path prefix, no trailing slash; ignored when `any`. */
+  /** No trailing slash; ignored when `any`. */
   readonly prefix: string;
-  /** The rule matches every path (`/`, or a prefix above the base path for relative input). */
+  /** Matches every path (`/`, or a prefix above the base path for relative input). */
   readonly any: boolean;
   readonly outcome: O;
   /** A position in `prefix` and its character code, compared before the whole prefix. */
@@ -35,33 +26,28 @@ export interface FastRule<O> {
   readonly probeCode: number;
 }
 
-/** A rule for {@link fastRoute}. */
 export function fastRule<O>(prefix: string, any: boolean, outcome: O): FastRule<O> {
   // The middle: request paths share their first segments (`/api/`) far more than the rest.
   const probe = prefix.length >> 1;
   return { prefix, any, outcome, probe, probeCode: prefix.charCodeAt(probe) };
 }
 
-/** A credential-receiving origin with its rules in order. */
 export interface FastSite<O> {
-  /** Canonical origin, e.g. `https://witboost.example.com` or `http://127.0.0.1:7007`. */
+  /** Canonical, e.g. `http://127.0.0.1:7007`. */
   readonly origin: string;
-  /** {@link originPattern} of `origin`. */
   readonly pattern: RegExp;
   readonly rules: readonly FastRule<O>[];
-  /** What a path no rule matches decides. */
+  /** The decision for a path no rule matches. */
   readonly fallback: O;
 }
 
 export interface FastTable<O> {
-  /** `false` when a rule prefix is not plain: then every input goes to the full parser. */
+  /** `false` when a rule prefix is not plain: every input goes to the full parser. */
   readonly enabled: boolean;
-  /** {@link unscopedPattern} of the sites, with the fallback it decides. */
   readonly unscoped: { readonly pattern: RegExp; readonly outcome: O } | undefined;
   readonly sites: readonly FastSite<O>[];
-  /** The `baseUrl` origin, for relative paths. */
+  /** The `baseUrl` origin, for relative paths, with its rules relative to the base path. */
   readonly base: FastSite<O>;
-  /** The base origin's rules with prefixes made relative to the base path. */
   readonly relativeRules: readonly FastRule<O>[];
 }
 
@@ -84,19 +70,14 @@ const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 // Where a path (or the authority) may end: the prefix before it is a whole segment.
 const BOUNDARY = '(?=[/?#]|$)';
 
-/** `origin` exactly, where the authority ends, then a safe path. */
 export function originPattern(origin: string): RegExp {
   return new RegExp(`^${literal(origin)}${BOUNDARY}${SAFE_PATH}`);
 }
 
 /**
- * The most common answer in one regex: a safe input of one of `sites` (or a safe relative path,
- * for the base site) whose path lies under none of that site's rule prefixes gets `fallback`.
- * Sites with a rule for every path or another fallback are left out: they take the rule walk.
- * Measured in `pnpm bench` `warm_header_many_urls_vs_limit`: the rule walk after a site's regex
- * (a few character reads, a loop, a call) cost about as much again as the regex itself.
- *
- * @returns The pattern, or `undefined` when no site qualifies.
+ * The most common answer (ours, under no rule prefix) in one regex of negative lookaheads: in
+ * `warm_header_many_urls_vs_limit` the rule walk after a site's regex cost as much again.
+ * Sites with a rule for every path or another fallback take the rule walk.
  */
 export function unscopedPattern<O>(
   sites: readonly FastSite<O>[],
@@ -119,12 +100,11 @@ export function unscopedPattern<O>(
   return new RegExp(`^(?:${alternatives.join('|')})${SAFE_PATH}`);
 }
 
-/** Whether the fast path may compare `prefix` with raw request paths. */
 export function isPlainPrefix(prefix: string): boolean {
   return PLAIN_PREFIX.test(prefix);
 }
 
-/** The outcome for `input`, or `undefined` when only the full parser can tell. */
+/** `undefined` when only the full parser can tell. */
 export function fastRoute<O>(table: FastTable<O>, input: string): O | undefined {
   if (!table.enabled) return undefined;
   const unscoped = table.unscoped;
@@ -151,8 +131,8 @@ export function fastRoute<O>(table: FastTable<O>, input: string): O | undefined 
     if (rule.any) return rule.outcome;
     const after = start + rule.prefix.length;
     const next = input.charCodeAt(after);
-    // The boundary and the probe first (one character each), the comparison only then. The path ends at the first
-    // `?` or `#`, and no prefix holds either, so one right after the prefix ends the path there.
+    // The boundary and the probe first (a character each). No prefix holds `?` or `#`, so one
+    // right after the prefix ends the path there.
     const boundary = Number.isNaN(next) || next === SLASH || next === QUESTION || next === HASH;
     if (
       boundary &&

@@ -1,9 +1,7 @@
 import { invalidOption, typeName } from '../errors.js';
 
-/**
- * "What does this URL resolve to?": the one resolver of request URLs, used by the URL router
- * (`authorizationFor`, `isWitboostUrl`, `scopeFor`) and by `auth.fetch` to know where to send.
- */
+// "What does this URL resolve to?", for the router and `auth.fetch`; and which URLs may carry
+// credentials at all.
 
 // Two slashes of either kind start an authority for http(s), so the host is the caller's.
 const PROTOCOL_RELATIVE = /^[\\/]{2}/;
@@ -14,17 +12,11 @@ const WHITESPACE = /\s/;
 const NAMES_SCHEME = /^[a-z0-9.+-]+:/i;
 
 /**
- * Resolves what a caller passed against `baseUrl` (origin + path, no trailing slash needed).
- * An absolute URL is kept; anything the WHATWG parser reads as protocol-relative (`//h`, `\\h`,
- * `/\h`, ` //h`, `/\t/h`…) resolves to its own host, exactly as `new URL(input, base)` would
- * send it; any other string is appended to the base path, like axios `baseURL` or ky
- * `prefixUrl` (`/api/x` on `https://h/wb` is `https://h/wb/api/x`).
- *
- * A string that names a scheme (`https://evil:99999/x`, ` 1http://evil/x`) but that the WHATWG
- * parser rejects resolves to nothing: taken as a relative path it would get a credential, and a
- * client built on the legacy `url.parse` would send that credential to the host it names.
- *
- * @returns The URL, or `undefined` when the input is not a usable URL.
+ * An absolute URL is kept; what the WHATWG parser reads as protocol-relative (`//h`, `\\h`,
+ * `/\t/h`…) goes to its own host, as `new URL(input, base)` would; any other string is appended
+ * to the base path, like axios `baseURL` (`/api/x` on `https://h/wb` is `https://h/wb/api/x`).
+ * A string naming a scheme that WHATWG rejects (`https://evil:99999/x`) resolves to nothing: as a
+ * relative path it would get a credential that a legacy `url.parse` client sends to that host.
  */
 export function resolveAgainstBase(baseUrl: string, input: string): URL | undefined {
   if (URL.canParse(input)) return new URL(input);
@@ -39,7 +31,6 @@ export function resolveAgainstBase(baseUrl: string, input: string): URL | undefi
   }
 }
 
-/** Whether `input` starts with a scheme for the WHATWG or the legacy parser. */
 function namesScheme(input: string): boolean {
   let start = 0;
   // The WHATWG parser skips C0 controls and spaces there.
@@ -52,7 +43,7 @@ function namesScheme(input: string): boolean {
   return NAMES_SCHEME.test(input.slice(start).replace(TAB_OR_NEWLINE, ''));
 }
 
-/** What the WHATWG parser ignores: C0 controls and spaces around the input, tabs and newlines in it. */
+/** Without what WHATWG ignores: C0 controls and spaces around, tabs and newlines inside. */
 function stripIgnored(input: string): string {
   let start = 0;
   let end = input.length;
@@ -61,14 +52,13 @@ function stripIgnored(input: string): string {
   return input.slice(start, end).replace(TAB_OR_NEWLINE, '');
 }
 
-/** An http(s) URL checked against the transport rules (https, or http to loopback / opt-in). */
+/** An option's URL: https, or http to loopback (or opted in); never echoed in a message. */
 export function parseCredentialUrl(value: unknown, what: string, allowInsecureHttp: boolean): URL {
   if (typeof value !== 'string' && !(value instanceof URL)) {
     invalidOption(`${what} must be an absolute http(s) URL string or URL, got ${typeName(value)}`);
   }
   let url: URL;
   try {
-    // The value is never echoed: a misplaced secret must not end up in the message.
     url = new URL(String(value));
   } catch {
     return invalidOption(
@@ -89,12 +79,8 @@ export function parseCredentialUrl(value: unknown, what: string, allowInsecureHt
   return url;
 }
 
-/**
- * 127.0.0.0/8, ::1 and `localhost` itself: the only hosts where http:// is acceptable by
- * default. Not `*.localhost`: Node's resolver does not pin those names to loopback, so DNS
- * (or a hosts file) could send the credential elsewhere in clear text.
- */
-export function isLoopbackHost(hostname: string): boolean {
+// Not `*.localhost`: Node's resolver does not pin those names to loopback.
+function isLoopbackHost(hostname: string): boolean {
   if (hostname === 'localhost' || hostname === '[::1]') return true;
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }

@@ -11,38 +11,26 @@ import {
 } from './fast-path.js';
 import { resolveAgainstBase } from './resolve.js';
 
-/**
- * "Does this URL get a credential, and with which scope?": the one answer `authorizationFor`,
- * `isWitboostUrl`, `scopeFor`, `auth.fetch` (every hop) and the axios adapter (through them) use.
- */
+/** "Does this URL get a credential, and with which scope?", for every caller of core. */
 export interface UrlDecision {
   readonly allowed: boolean;
   readonly scope: string | undefined;
 }
 
-/** What the router needs from the resolved options. */
-export type RouterConfig = Pick<
+type RouterConfig = Pick<
   ResolvedConfig,
   'baseUrl' | 'baseOrigin' | 'basePath' | 'origins' | 'rules'
 >;
 
-/** Routes a URL to its decision; never throws for a string or a URL. */
+/** Never throws. */
 export type UrlRouter = (input: string | URL) => UrlDecision;
 
-/** Full-parser results by URL string, for the inputs the fast path leaves to it. */
+// Full-parser results by input, for what the fast path leaves to it.
 const MEMO_SIZE = 500;
 
 /**
- * Builds the router of one configuration. The distinct decisions (not ours; ours with scope S)
- * are frozen objects made once, so the hot path returns one without allocating. Strings take
- * the fast path ({@link fastRoute}) when it can answer, else the full WHATWG resolution
- * ({@link resolveAgainstBase}), memoised for repeated inputs.
- *
- * @example
- * ```ts
- * const route = createUrlRouter(config);
- * route('/api/computational-governance/x'); // { allowed: true, scope: 'service:computational-governance' }
- * ```
+ * Strings take the fast path ({@link fastRoute}) when it can answer, else the full WHATWG
+ * resolution, memoised. Each distinct decision is one frozen object, so nothing is allocated.
  */
 export function createUrlRouter(config: RouterConfig): UrlRouter {
   const { table, notOurs, bySite } = compile(config);
@@ -76,12 +64,11 @@ export function createUrlRouter(config: RouterConfig): UrlRouter {
   };
 }
 
-/** What {@link createRouteExplainer} tells about one input. */
-export interface RouteExplanation {
-  /** The fast path's decision; `undefined` when it leaves the input to the full parser. */
+interface RouteExplanation {
+  /** `undefined`: left to the full parser. */
   readonly fast: UrlDecision | undefined;
   readonly full: UrlDecision;
-  /** The fast path answered with its one regex for unscoped paths, not the rule walk. */
+  /** Answered by the one regex for unscoped paths, not the rule walk. */
   readonly unscoped: boolean;
 }
 
@@ -123,7 +110,6 @@ function compile(config: RouterConfig) {
   const notOurs: UrlDecision = Object.freeze({ allowed: false, scope: undefined });
   const bySite = new Map<string, FastSite<UrlDecision>>();
   for (const origin of config.origins.keys()) {
-    // User rules in order, then the origin's own scope, then the default CG rule (see options).
     const rules = config.rules
       .filter((rule) => rule.origin === undefined || rule.origin === origin)
       .map((rule) =>
@@ -158,9 +144,8 @@ function compile(config: RouterConfig) {
 }
 
 /**
- * The base origin's rules for a relative path `p` (which starts with `/`), whose full path is
- * `basePath + p`: a prefix at or above the base path matches every `p`; one below it matches
- * when `p` is under the rest of the prefix; any other can never match.
+ * The base origin's rules for a relative path `p`, whose full path is `basePath + p`: a prefix
+ * at or above the base path matches every `p`, one below it the rest of the prefix, others none.
  */
 function relativeTo<O>(basePath: string, rules: readonly FastRule<O>[]): FastRule<O>[] {
   if (basePath === '') return [...rules];
@@ -175,7 +160,7 @@ function relativeTo<O>(basePath: string, rules: readonly FastRule<O>[]): FastRul
   return relative;
 }
 
-/** Whether `path` is `prefix` or below it on a segment boundary. */
+/** `prefix` itself or below it, on a segment boundary. */
 export function pathUnder(path: string, prefix: string): boolean {
   if (prefix === '/' || prefix === '') return true;
   return path === prefix || (path.startsWith(prefix) && path.charCodeAt(prefix.length) === 47);
