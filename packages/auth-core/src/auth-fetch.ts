@@ -111,23 +111,15 @@ export function createAuthFetch(deps: AuthFetchDeps): WitboostAuth['fetch'] {
       if (!REDIRECT_STATUSES.has(response.status) || plan.redirect === 'manual') {
         return markRedirected(response, hops);
       }
-      if (plan.redirect === 'error') {
-        discard(response);
-        throw new TypeError(
-          '[@wb/auth-core] fetch failed: redirect received with redirect "error"',
-        );
-      }
+      if (plan.redirect === 'error')
+        throw failed(response, 'redirect received with redirect "error"');
       const location = response.headers.get('location');
       if (location === null) return markRedirected(response, hops);
       const next = parseUrl(location, url);
       if (next === undefined || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
-        discard(response);
-        throw new TypeError('[@wb/auth-core] fetch failed: redirect to an invalid or non-HTTP URL');
+        throw failed(response, 'redirect to an invalid or non-HTTP URL');
       }
-      if (++hops > MAX_REDIRECTS) {
-        discard(response);
-        throw new TypeError(`[@wb/auth-core] fetch failed: more than ${MAX_REDIRECTS} redirects`);
-      }
+      if (++hops > MAX_REDIRECTS) throw failed(response, `more than ${MAX_REDIRECTS} redirects`);
       const status = response.status;
       if (
         ((status === 301 || status === 302) && method === 'POST') ||
@@ -233,6 +225,12 @@ function parseUrl(value: string, base?: URL): URL | undefined {
 
 function discard(response: Response): void {
   response.body?.cancel().catch(() => undefined);
+}
+
+/** A TypeError, as fetch's own failures, after releasing the response. */
+function failed(response: Response, why: string): TypeError {
+  discard(response);
+  return new TypeError(`[@wb/auth-core] fetch failed: ${why}`);
 }
 
 function markRedirected(response: Response, hops: number): Response {

@@ -1,7 +1,7 @@
 import { WitboostAuthError } from './errors.js';
 import type { ExchangeRequest } from './exchange.js';
 import { redactHeldSecrets, redactSecrets, truncate } from './redact.js';
-import type { WitboostAuthErrorOptions } from './types.js';
+import type { WitboostAuthErrorCode, WitboostAuthErrorOptions } from './types.js';
 
 /** The error of a non-200 answer, with the server's own (redacted) words when it gave some. */
 export function statusError(
@@ -14,51 +14,38 @@ export function statusError(
   const said = serverMessage(text, request.accessToken);
   const suffix = said === undefined ? '' : `: ${said}`;
   const options = { ...errorOptions, status };
-  const token =
-    request.tokenLabel === undefined
-      ? 'the access token'
-      : `the access token (${request.tokenLabel})`;
+  const error = (code: WitboostAuthErrorCode, message: string) =>
+    new WitboostAuthError(code, message, options);
   if (status === 400) {
-    return new WitboostAuthError(
+    const scope = request.scope === undefined ? '' : `, scope ${request.scope}`;
+    return error(
       'exchange_bad_request',
-      `the JWT exchange refused the request (HTTP 400${request.scope === undefined ? '' : `, scope ${request.scope}`}, duration ${request.durationSeconds}s)${suffix}`,
-      options,
+      `the JWT exchange refused the request (HTTP 400${scope}, duration ${request.durationSeconds}s)${suffix}`,
     );
   }
   if (status === 401 || status === 403) {
-    return new WitboostAuthError(
+    const label = request.tokenLabel === undefined ? '' : ` (${request.tokenLabel})`;
+    const scope = status === 403 ? ', or not allowed this scope' : '';
+    return error(
       'access_token_rejected',
-      `${token} was rejected by the JWT exchange (HTTP ${status}): it may be unknown, revoked or expired${status === 403 ? ', or not allowed this scope' : ''}${suffix}`,
-      options,
+      `the access token${label} was rejected by the JWT exchange (HTTP ${status}): it may be unknown, revoked or expired${scope}${suffix}`,
     );
   }
-  const retryAfterMs = parseRetryAfter(
-    response.headers.get('retry-after'),
-    Date.now(),
-    response.headers.get('date'),
-  );
+  const headers = response.headers;
+  const retryAfterMs = parseRetryAfter(headers.get('retry-after'), Date.now(), headers.get('date'));
   if (retryAfterMs !== undefined) options.retryAfterMs = retryAfterMs;
   const wait =
     retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)}s)`;
   if (status === 429) {
-    return new WitboostAuthError(
-      'rate_limited',
-      `the JWT exchange is rate limiting (HTTP 429)${wait}${suffix}`,
-      options,
-    );
+    return error('rate_limited', `the JWT exchange is rate limiting (HTTP 429)${wait}${suffix}`);
   }
   if (status >= 300 && status < 400) {
-    return new WitboostAuthError(
+    return error(
       'server_error',
       `the JWT exchange answered a redirect (HTTP ${status}); it is not followed because the request carries the access token — check baseUrl`,
-      options,
     );
   }
-  return new WitboostAuthError(
-    'server_error',
-    `the JWT exchange failed (HTTP ${status})${wait}${suffix}`,
-    options,
-  );
+  return error('server_error', `the JWT exchange failed (HTTP ${status})${wait}${suffix}`);
 }
 
 /**

@@ -117,12 +117,6 @@ export async function exchangeOnce(request: ExchangeRequest): Promise<ExchangeRe
   };
   signal?.addEventListener('abort', onAbort, { once: true });
 
-  const body: Record<string, unknown> = {
-    access_token: request.accessToken,
-    duration_seconds: request.durationSeconds,
-  };
-  if (request.scope !== undefined) body.scope = request.scope;
-
   const sentAt = clock.now();
   let settled = false;
   let response: Response | undefined;
@@ -132,7 +126,12 @@ export async function exchangeOnce(request: ExchangeRequest): Promise<ExchangeRe
       const answer = request.fetch(request.endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(body),
+        // JSON.stringify leaves out an undefined scope.
+        body: JSON.stringify({
+          access_token: request.accessToken,
+          duration_seconds: request.durationSeconds,
+          scope: request.scope,
+        }),
         // The body carries the access token: a redirect must never forward it anywhere.
         redirect: 'manual',
         signal: controller.signal,

@@ -1,43 +1,27 @@
 import type { WitboostAuthError } from './errors.js';
 import type { HttpProblem, WitboostAuthErrorCode } from './types.js';
 
-interface Mapping {
-  status: number;
-  message: string;
-}
+type Mapping = readonly [status: number, message: string];
 
-const CALLER_REJECTED: Mapping = {
-  status: 401,
-  message: "The caller's access token was rejected.",
-};
-const INTERNAL: Mapping = {
-  status: 500,
-  message: 'The service is misconfigured for calling Witboost.',
-};
-const UNAVAILABLE: Mapping = {
-  status: 503,
-  message: 'Witboost is unavailable at the moment; try again later.',
-};
-const BAD_GATEWAY: Mapping = {
-  status: 502,
-  message: 'Witboost answered unexpectedly.',
-};
+const INTERNAL: Mapping = [500, 'The service is misconfigured for calling Witboost.'];
+const UNAVAILABLE: Mapping = [503, 'Witboost is unavailable at the moment; try again later.'];
+const BAD_GATEWAY: Mapping = [502, 'Witboost answered unexpectedly.'];
 
 // 5xx sentences are generic on purpose: hosts, statuses, source names stay in logs.
 const BY_CODE: Record<WitboostAuthErrorCode, Mapping> = {
-  invalid_access_token: {
-    status: 401,
-    message: "The caller's access token was rejected: it is blank, too long or malformed.",
-  },
-  access_token_rejected: CALLER_REJECTED,
-  exchange_bad_request: { status: 502, message: 'Witboost refused the token request.' },
+  invalid_access_token: [
+    401,
+    "The caller's access token was rejected: it is blank, too long or malformed.",
+  ],
+  access_token_rejected: [401, "The caller's access token was rejected."],
+  exchange_bad_request: [502, 'Witboost refused the token request.'],
   server_error: BAD_GATEWAY,
   invalid_exchange_response: BAD_GATEWAY,
-  rate_limited: { status: 503, message: 'Witboost is rate limiting requests; try again later.' },
+  rate_limited: [503, 'Witboost is rate limiting requests; try again later.'],
   network_error: UNAVAILABLE,
   timeout: UNAVAILABLE,
-  closed: { status: 503, message: 'The service is shutting down.' },
-  aborted: { status: 503, message: 'The request to Witboost was aborted.' },
+  closed: [503, 'The service is shutting down.'],
+  aborted: [503, 'The request to Witboost was aborted.'],
   missing_access_token: INTERNAL,
   token_source_failed: INTERNAL,
   invalid_options: INTERNAL,
@@ -76,17 +60,14 @@ export function toHttpProblem(error: WitboostAuthError): HttpProblem {
   const code = String(error?.code);
   let mapping: Mapping = Object.hasOwn(BY_CODE, code)
     ? BY_CODE[code as WitboostAuthErrorCode]
-    : { status: 500, message: 'Calling Witboost failed.' };
+    : [500, 'Calling Witboost failed.'];
   if (code === 'access_token_rejected' && error.principal !== 'caller') {
-    mapping = { status: 502, message: 'Witboost rejected the credentials of this service.' };
+    mapping = [502, 'Witboost rejected the credentials of this service.'];
   }
   if (code === 'invalid_access_token' && error.principal === 'service') mapping = INTERNAL;
   // Even the shortest duration was refused for a caller's token: the caller's to fix.
   if (code === 'exchange_bad_request' && error.principal === 'caller') {
-    mapping = {
-      status: 401,
-      message: "The caller's access token could not be exchanged: it may be about to expire.",
-    };
+    mapping = [401, "The caller's access token could not be exchanged: it may be about to expire."];
   }
   const headers: Record<string, string> = {};
   const retryAfterMs = error?.retryAfterMs;
@@ -98,14 +79,7 @@ export function toHttpProblem(error: WitboostAuthError): HttpProblem {
   ) {
     headers['Retry-After'] = String(Math.ceil(retryAfterMs / 1000));
   }
-  return {
-    status: mapping.status,
-    headers,
-    body: {
-      error: {
-        code: /^[a-z_]{1,64}$/.test(code) ? code : 'internal_error',
-        message: mapping.message,
-      },
-    },
-  };
+  const [status, message] = mapping;
+  const safeCode = /^[a-z_]{1,64}$/.test(code) ? code : 'internal_error';
+  return { status, headers, body: { error: { code: safeCode, message } } };
 }

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { WitboostAuthError } from './errors.js';
+import { invalidOption, WitboostAuthError } from './errors.js';
 import { ownOptions } from './options.js';
 import { hasOnlyTokenChars, MAX_ACCESS_TOKEN_LENGTH } from './sources/token-checks.js';
 import type {
@@ -55,28 +55,23 @@ export function createIdentityPool(
     typeof auth.withAccessToken !== 'function' ||
     typeof auth.fetch !== 'function'
   ) {
-    throw new WitboostAuthError(
-      'invalid_options',
+    invalidOption(
       'createIdentityPool(auth): auth must be a WitboostAuth (from createWitboostAuth)',
     );
   }
   if (typeof options !== 'object' || options === null) {
-    throw new WitboostAuthError('invalid_options', 'createIdentityPool: options must be an object');
+    invalidOption('createIdentityPool: options must be an object');
   }
-  const maxIdentities = positiveInteger(
-    options.maxIdentities,
-    DEFAULT_MAX_IDENTITIES,
-    'maxIdentities',
-  );
-  const maxAccessTokenLength = positiveInteger(
-    options.maxAccessTokenLength,
-    MAX_ACCESS_TOKEN_LENGTH,
-    'maxAccessTokenLength',
-  );
+  const { maxIdentities = DEFAULT_MAX_IDENTITIES, maxAccessTokenLength = MAX_ACCESS_TOKEN_LENGTH } =
+    options;
+  for (const [name, value] of Object.entries({ maxIdentities, maxAccessTokenLength })) {
+    if (!Number.isSafeInteger(value) || value < 1) {
+      invalidOption(`createIdentityPool: ${name} must be an integer >= 1`);
+    }
+  }
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   if (typeof idleTimeoutMs !== 'number' || Number.isNaN(idleTimeoutMs) || idleTimeoutMs <= 0) {
-    throw new WitboostAuthError(
-      'invalid_options',
+    invalidOption(
       'createIdentityPool: idleTimeoutMs must be a number > 0 (Infinity disables idle eviction)',
     );
   }
@@ -261,15 +256,4 @@ function closeQuietly(auth: WitboostAuth): void {
   try {
     auth.close().catch(() => undefined);
   } catch {}
-}
-
-function positiveInteger(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new WitboostAuthError(
-      'invalid_options',
-      `createIdentityPool: ${name} must be an integer >= 1`,
-    );
-  }
-  return value;
 }

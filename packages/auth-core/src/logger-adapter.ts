@@ -1,4 +1,4 @@
-import { WitboostAuthError } from './errors.js';
+import { invalidOption } from './errors.js';
 import type { ToWitboostLoggerOptions, WitboostLogger } from './types.js';
 
 type Level = keyof WitboostLogger;
@@ -51,8 +51,7 @@ export function toWitboostLogger(
       if (isFunction(log)) log.call(logger, `${message} ${JSON.stringify(fields)}`);
     };
   } else {
-    throw new WitboostAuthError(
-      'invalid_options',
+    invalidOption(
       'logger must be pino-compatible (debug, info, warn, error) or a NestJS LoggerService (log, warn, error)',
     );
   }

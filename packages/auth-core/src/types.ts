@@ -7,32 +7,23 @@ import type { TokenStore } from './store/token-store.js';
 
 /**
  * How credentials are presented to Witboost.
- *
  * @example
- * ```ts
  * createWitboostAuth({ baseUrl: 'https://witboost.example.com', mode: 'basic' });
- * ```
  */
 export type AuthMode = 'bearer' | 'basic';
 
 /**
  * The scope that the Computational Governance API requires in a JWT.
- *
  * @example
- * ```ts
  * const scope: ComputationalGovernanceScope = 'service:computational-governance';
- * ```
  */
 export type ComputationalGovernanceScope = 'service:computational-governance';
 
 /**
  * Where the access token (`wbat-…`) comes from. Read before every exchange, so a rotated secret
  * (a mounted Kubernetes secret, Vault) is picked up by the next one.
- *
  * @example
- * ```ts
  * const source: AccessTokenSource = { description: 'vault witboost/ci', getAccessToken: readFromVault };
- * ```
  */
 export interface AccessTokenSource {
   /** Where the token comes from, for messages, e.g. `env WITBOOST_ACCESS_TOKEN`. Never the token. */
@@ -45,11 +36,8 @@ export interface AccessTokenSource {
 
 /**
  * A credential-receiving origin besides `baseUrl`, e.g. a Computational Governance host.
- *
  * @example
- * ```ts
  * const cg: ExtraOrigin = { url: 'https://wcg.example.com', scope: 'service:computational-governance' };
- * ```
  */
 export interface ExtraOrigin {
   /** Absolute URL; only its origin (scheme, host, port) is used. */
@@ -60,11 +48,8 @@ export interface ExtraOrigin {
 
 /**
  * Maps a path prefix on a credential-receiving origin to the scope its JWT needs.
- *
  * @example
- * ```ts
  * const rule: ScopeRule = { pathPrefix: '/api/reports', scope: 'service:reports' };
- * ```
  */
 export interface ScopeRule {
   /** Path prefix, matched on segment boundaries, e.g. `/api/computational-governance`. */
@@ -77,11 +62,8 @@ export interface ScopeRule {
 
 /**
  * Pino-compatible logger subset. No line carries a secret.
- *
  * @example
- * ```ts
  * createWitboostAuth({ baseUrl: 'https://witboost.example.com', logger: pino() });
- * ```
  */
 export interface WitboostLogger {
   debug(obj: object, msg?: string): void;
@@ -94,11 +76,8 @@ type LogMethod = (message: unknown, ...rest: unknown[]) => void;
 
 /**
  * NestJS's `LoggerService` (what `new Logger()` is): message first; `debug`, `verbose` optional.
- *
  * @example
- * ```ts
  * const logger: MessageLogger = { log: console.log, warn: console.warn, error: console.error };
- * ```
  */
 export interface MessageLogger {
   log: LogMethod;
@@ -110,11 +89,8 @@ export interface MessageLogger {
 
 /**
  * Options of {@link toWitboostLogger}.
- *
  * @example
- * ```ts
  * toWitboostLogger(new Logger('WitboostAuth'), { minLevel: 'info' });
- * ```
  */
 export interface ToWitboostLoggerOptions {
   /** Lines below this level are dropped (`'info'` drops per-request cache lookups). @default 'debug' */
@@ -123,11 +99,8 @@ export interface ToWitboostLoggerOptions {
 
 /**
  * Refresh and retry tuning. The defaults suit lifetimes from a few seconds to 24 hours.
- *
  * @example
- * ```ts
  * const refresh: RefreshOptions = { refreshAtRatio: 0.5, jitterRatio: 0.2, exchangeTimeoutMs: 5_000 };
- * ```
  */
 export interface RefreshOptions {
   /** Fraction of the JWT lifetime after which a background refresh starts. @default 0.5 */
@@ -152,21 +125,15 @@ export interface RefreshOptions {
 
 /**
  * Whom an instance acts for; errors carry it, so an edge can answer a rejected caller with 401.
- *
  * @example
- * ```ts
  * if (isWitboostAuthError(error) && error.principal === 'caller') respondUnauthorized();
- * ```
  */
 export type Principal = 'service' | 'caller';
 
 /**
  * Options of {@link createWitboostAuth}.
- *
  * @example
- * ```ts
  * createWitboostAuth({ baseUrl: 'https://witboost.example.com', durationSeconds: 600, keepWarm: true });
- * ```
  */
 export interface WitboostAuthOptions {
   /** Witboost origin (and optional path) that receives credentials. Required. */
@@ -207,13 +174,10 @@ export interface WitboostAuthOptions {
 
 /**
  * Events emitted through `onEvent`. None carries a token.
- *
  * @example
- * ```ts
  * const onEvent = (event: WitboostAuthEvent) => {
  *   if (event.type === 'exchange_failed') metrics.increment(`witboost.${event.code}`);
  * };
- * ```
  */
 export type WitboostAuthEvent =
   | {
@@ -265,11 +229,8 @@ export type WitboostAuthEvent =
 
 /**
  * Every code a {@link WitboostAuthError} can carry.
- *
  * @example
- * ```ts
  * if (isWitboostAuthError(error) && error.code === 'rate_limited') await sleep(error.retryAfterMs ?? 1000);
- * ```
  */
 export type WitboostAuthErrorCode =
   /** A constructor or function option is invalid. */
@@ -301,11 +262,8 @@ export type WitboostAuthErrorCode =
 
 /**
  * Extra facts a {@link WitboostAuthError} carries.
- *
  * @example
- * ```ts
  * throw new WitboostAuthError('rate_limited', 'slow down', { status: 429, retryAfterMs: 1_000 });
- * ```
  */
 export interface WitboostAuthErrorOptions {
   /** HTTP status of the exchange answer, when there was one. */
@@ -320,11 +278,8 @@ export interface WitboostAuthErrorOptions {
 
 /**
  * Options of {@link WitboostAuth.getToken}.
- *
  * @example
- * ```ts
  * await auth.getToken({ scope: 'service:computational-governance', signal: AbortSignal.timeout(2_000) });
- * ```
  */
 export interface GetTokenOptions {
   /** Space-separated scopes (one JWT per set, in any order); the default JWT when omitted. */
@@ -336,12 +291,9 @@ export interface GetTokenOptions {
 /**
  * A Witboost authenticator, from {@link createWitboostAuth}. Every method is safe to call
  * concurrently; no timer of it keeps the process alive.
- *
  * @example
- * ```ts
  * await using auth = createWitboostAuth({ baseUrl: 'https://witboost.example.com' });
  * const res = await auth.fetch('/api/catalog/entities');
- * ```
  */
 export interface WitboostAuth {
   /** Normalised base URL (origin + path, no trailing slash). */
@@ -367,11 +319,8 @@ export interface WitboostAuth {
   withAccessToken(accessToken: string | AccessTokenSource, principal?: Principal): WitboostAuth;
   /**
    * A synchronous, secret-free snapshot per cached scope, cheap enough for a readiness probe.
-   *
    * @example
-   * ```ts
    * const ready = auth.status().scopes.every((s) => s.state === 'fresh' || s.state === 'refreshing');
-   * ```
    */
   status(): WitboostAuthStatus;
   /** Stops timers, aborts in-flight exchanges, closes the token source. Idempotent. */
@@ -381,11 +330,8 @@ export interface WitboostAuth {
 
 /**
  * What the Express/Koa middleware hands to a request: one identity's authenticated client.
- *
  * @example
- * ```ts
  * const entities = await (await req.witboost.fetch('/api/catalog/entities')).json();
- * ```
  */
 export interface WitboostRequestContext {
   /** The identity the calls go to; for a caller evicted from the pool, a current one for the same caller. */
@@ -397,11 +343,8 @@ export interface WitboostRequestContext {
 
 /**
  * Options of {@link createIdentityPool}.
- *
  * @example
- * ```ts
  * createIdentityPool(auth, { maxIdentities: 500, idleTimeoutMs: 5 * 60_000 });
- * ```
  */
 export interface IdentityPoolOptions {
   /** Most caller identities kept at once (least recently used closed). @default 1000 */
@@ -414,11 +357,8 @@ export interface IdentityPoolOptions {
 
 /**
  * The service identity plus a bounded cache of caller identities (on-behalf-of).
- *
  * @example
- * ```ts
  * const res = await createIdentityPool(auth).contextFor(callerPat).fetch('/api/catalog/entities');
- * ```
  */
 export interface IdentityPool {
   /** The service's context (no token) or the caller's; free until used. Throws `invalid_access_token` for a bad token. */
@@ -431,11 +371,8 @@ export interface IdentityPool {
 
 /**
  * On-behalf-of settings of a framework middleware; `Req` is Express's `req` or Koa's `ctx`.
- *
  * @example
- * ```ts
  * const onBehalfOf: CallerIdentityOptions<Request> = { identity: (req) => req.get('x-witboost-token') };
- * ```
  */
 export interface CallerIdentityOptions<Req> {
   /** The caller's access token, or `undefined` for the service identity. Must not read the body. @default () => undefined */
@@ -451,11 +388,8 @@ export interface CallerIdentityOptions<Req> {
 /**
  * Options of {@link createRequestIdentities}: `{ auth }` (never closed here) or the options of
  * `createWitboostAuth` (the instance is made here and closed by `close()`), plus on-behalf-of ones.
- *
  * @example
- * ```ts
  * const options: RequestIdentitiesOptions<Request> = { baseUrl: 'https://witboost.example.com' };
- * ```
  */
 export type RequestIdentitiesOptions<Req> = (
   | { /** The service identity's authenticator. */ auth: WitboostAuth }
@@ -465,11 +399,8 @@ export type RequestIdentitiesOptions<Req> = (
 
 /**
  * Who is asking, so an `invalid_options` message points at the user's own call.
- *
  * @example
- * ```ts
  * const koa: RequestIdentitiesAdapter = { name: '@wb/auth-koa', requestName: 'ctx' };
- * ```
  */
 export interface RequestIdentitiesAdapter {
   /** The adapter's package name, e.g. `'@wb/auth-express'`. */
@@ -482,11 +413,8 @@ export interface RequestIdentitiesAdapter {
 
 /**
  * What {@link createRequestIdentities} returns: the framework-independent half of a middleware.
- *
  * @example
- * ```ts
  * const witboost = identities.contextFor(req);
- * ```
  */
 export interface RequestIdentities<Req> {
   /** The caller's context when `identity(req)` gives a token, else the service's; free until used. */
@@ -499,11 +427,8 @@ export interface RequestIdentities<Req> {
 
 /**
  * An HTTP answer for an error reaching an edge, from {@link toHttpProblem}.
- *
  * @example
- * ```ts
  * const { status, headers, body }: HttpProblem = toHttpProblem(error);
- * ```
  */
 export interface HttpProblem {
   status: number;
@@ -513,11 +438,8 @@ export interface HttpProblem {
 
 /**
  * Options of {@link exchangeAccessToken}.
- *
  * @example
- * ```ts
  * const options: ExchangeAccessTokenOptions = { baseUrl: 'https://witboost.example.com', accessToken };
- * ```
  */
 export interface ExchangeAccessTokenOptions {
   /** Witboost base URL (a path prefix is kept). */
@@ -542,11 +464,8 @@ export interface ExchangeAccessTokenOptions {
 
 /**
  * The JWT claims the client reads (decoded, never verified: the client holds no key).
- *
  * @example
- * ```ts
  * const { sub, exp }: JwtClaims = (await exchangeAccessToken({ baseUrl, accessToken })).claims;
- * ```
  */
 export interface JwtClaims {
   sub?: string;
@@ -560,11 +479,8 @@ export interface JwtClaims {
 
 /**
  * One successful exchange. `JSON.stringify` and `util.inspect` show the JWT redacted.
- *
  * @example
- * ```ts
  * const { jwt, expiresAt }: ExchangeResult = await exchangeAccessToken({ baseUrl, accessToken });
- * ```
  */
 export interface ExchangeResult {
   /** The compact JWS to send as `Authorization: Bearer <jwt>`. */
@@ -585,11 +501,8 @@ export interface ExchangeResult {
 
 /**
  * Options of {@link fromFile}.
- *
  * @example
- * ```ts
  * fromFile('/var/run/secrets/witboost/token', { checkIntervalMs: 5_000 });
- * ```
  */
 export interface FromFileOptions {
   /** Least time between two checks of the file, made only inside `getAccessToken()`. @default 1000 */
@@ -598,11 +511,8 @@ export interface FromFileOptions {
 
 /**
  * Options of {@link fromFunction}.
- *
  * @example
- * ```ts
  * fromFunction(() => vault.read('witboost/ci'), { description: 'vault witboost/ci', cacheMs: 60_000 });
- * ```
  */
 export interface FromFunctionOptions {
   /** Names the source in error messages. Never the token. @default 'function' */
@@ -615,21 +525,15 @@ export interface FromFunctionOptions {
  * State of one scope's token in {@link WitboostAuth.status}: `fresh` (before its refresh point),
  * `refreshing`, `failing` (the last exchange failed), `expired` (past its hand-out deadline,
  * not replaced) or `empty` (never exchanged).
- *
  * @example
- * ```ts
  * const ready = (state: WitboostScopeState) => state === 'fresh' || state === 'refreshing';
- * ```
  */
 export type WitboostScopeState = 'fresh' | 'refreshing' | 'failing' | 'expired' | 'empty';
 
 /**
  * One scope in {@link WitboostAuthStatus}. Times are local epoch ms. Never a secret.
- *
  * @example
- * ```ts
  * const secondsLeft = (s: WitboostScopeStatus) => ((s.expiresAt ?? Date.now()) - Date.now()) / 1000;
- * ```
  */
 export interface WitboostScopeStatus {
   /** The scope (`undefined`: the default JWT). */
@@ -649,11 +553,8 @@ export interface WitboostScopeStatus {
 
 /**
  * A synchronous, secret-free snapshot of an instance, from {@link WitboostAuth.status}.
- *
  * @example
- * ```ts
  * const ready = auth.status().scopes.every((s) => s.state !== 'expired');
- * ```
  */
 export interface WitboostAuthStatus {
   closed: boolean;
@@ -663,11 +564,8 @@ export interface WitboostAuthStatus {
 
 /**
  * Attributes of a span or a data point, as core records them.
- *
  * @example
- * ```ts
  * const attributes: TelemetryAttributes = { 'witboost.auth.outcome': 'success' };
- * ```
  */
 export type TelemetryAttributes = Record<string, string | number | boolean>;
 
@@ -676,11 +574,8 @@ export type TelemetryAttributes = Record<string, string | number | boolean>;
 
 /**
  * The part of an OpenTelemetry `TracerProvider` core uses: any real one fits.
- *
  * @example
- * ```ts
  * createWitboostAuth({ baseUrl: 'https://witboost.example.com', tracerProvider: new BasicTracerProvider() });
- * ```
  */
 export interface TelemetryTracerProvider {
   getTracer(
@@ -699,11 +594,8 @@ export interface TelemetryTracerProvider {
 
 /**
  * The part of an OpenTelemetry `MeterProvider` core uses: any real one fits.
- *
  * @example
- * ```ts
  * createWitboostAuth({ baseUrl: 'https://witboost.example.com', meterProvider: new MeterProvider() });
- * ```
  */
 export interface TelemetryMeterProvider {
   getMeter(

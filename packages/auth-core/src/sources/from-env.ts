@@ -1,4 +1,4 @@
-import { WitboostAuthError } from '../errors.js';
+import { invalidOption, WitboostAuthError } from '../errors.js';
 import type { AccessTokenSource } from '../types.js';
 
 const envSources = new WeakMap<AccessTokenSource, string>();
@@ -21,10 +21,7 @@ const envSources = new WeakMap<AccessTokenSource, string>();
  */
 export function fromEnv(name = 'WITBOOST_ACCESS_TOKEN'): AccessTokenSource {
   if (typeof name !== 'string' || name.trim() === '' || name.includes('=')) {
-    throw new WitboostAuthError(
-      'invalid_options',
-      'fromEnv(name): name must be a non-empty environment variable name',
-    );
+    invalidOption('fromEnv(name): name must be a non-empty environment variable name');
   }
   const source: AccessTokenSource = {
     description: `env ${name}`,

@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { WitboostAuthError } from '../errors.js';
+import { invalidOption, WitboostAuthError } from '../errors.js';
 import type { AccessTokenSource, FromFileOptions } from '../types.js';
 import { withFreshRead } from './resolve-source.js';
 import { sharedCall } from './shared-call.js';
@@ -39,10 +39,7 @@ export function fromFile(path: string | URL, options: FromFileOptions = {}): Acc
   const filePath = toPath(path);
   const checkIntervalMs = options?.checkIntervalMs ?? 1000;
   if (!Number.isFinite(checkIntervalMs) || checkIntervalMs < 0) {
-    throw new WitboostAuthError(
-      'invalid_options',
-      'fromFile: checkIntervalMs must be a finite number >= 0',
-    );
+    invalidOption('fromFile: checkIntervalMs must be a finite number >= 0');
   }
   const description = `file ${filePath}`;
   let snapshot: Snapshot | undefined;
@@ -81,12 +78,12 @@ export function fromFile(path: string | URL, options: FromFileOptions = {}): Acc
 function toPath(path: string | URL): string {
   if (path instanceof URL) {
     if (path.protocol !== 'file:') {
-      throw new WitboostAuthError('invalid_options', 'fromFile: a URL path must be a file: URL');
+      invalidOption('fromFile: a URL path must be a file: URL');
     }
     return fileURLToPath(path);
   }
   if (typeof path !== 'string' || path.trim() === '') {
-    throw new WitboostAuthError('invalid_options', 'fromFile: path must be a non-empty string');
+    invalidOption('fromFile: path must be a non-empty string');
   }
   return path;
 }
@@ -101,17 +98,13 @@ async function readSnapshot(filePath: string): Promise<Snapshot> {
     handle = await open(filePath, 'r');
     // The open descriptor's stat: key and content describe one file even if a rotation swaps it.
     const stats = await handle.stat();
+    const file = `access token file ${describe(filePath)}`;
     if (!stats.isFile()) {
-      throw new WitboostAuthError(
-        'token_source_failed',
-        `access token file ${describe(filePath)} is not a regular file`,
-      );
+      throw new WitboostAuthError('token_source_failed', `${file} is not a regular file`);
     }
     if (stats.size > MAX_FILE_BYTES) {
-      throw new WitboostAuthError(
-        'token_source_failed',
-        `access token file ${describe(filePath)} is ${stats.size} bytes, too large for an access token`,
-      );
+      const why = `${file} is ${stats.size} bytes, too large for an access token`;
+      throw new WitboostAuthError('token_source_failed', why);
     }
     const token = (await handle.readFile('utf8')).trim();
     if (token === '') {

@@ -1,4 +1,4 @@
-import { WitboostAuthError } from '../errors.js';
+import { invalidOption } from '../errors.js';
 import type { AccessTokenSource, FromFunctionOptions } from '../types.js';
 import { withFreshRead } from './resolve-source.js';
 import { sharedCall } from './shared-call.js';
@@ -31,21 +31,15 @@ export function fromFunction(
   options: FromFunctionOptions = {},
 ): AccessTokenSource {
   if (typeof fn !== 'function') {
-    throw new WitboostAuthError('invalid_options', 'fromFunction(fn): fn must be a function');
+    invalidOption('fromFunction(fn): fn must be a function');
   }
   const description = options?.description ?? 'function';
   if (typeof description !== 'string' || description.trim() === '') {
-    throw new WitboostAuthError(
-      'invalid_options',
-      'fromFunction: description must be a non-empty string',
-    );
+    invalidOption('fromFunction: description must be a non-empty string');
   }
   const cacheMs = options?.cacheMs ?? 0;
   if (!Number.isFinite(cacheMs) || cacheMs < 0) {
-    throw new WitboostAuthError(
-      'invalid_options',
-      'fromFunction: cacheMs must be a finite number >= 0',
-    );
+    invalidOption('fromFunction: cacheMs must be a finite number >= 0');
   }
 
   let cached: { token: string; at: number } | undefined;

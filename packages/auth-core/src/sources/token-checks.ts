@@ -13,35 +13,28 @@ export function checkSourceValue(
   description: string,
   principal: Principal | undefined,
 ): string {
-  const source = describe(description);
-  if (typeof value !== 'string') {
-    throw new WitboostAuthError(
-      'token_source_failed',
-      `access token source ${source} returned ${value === null ? 'null' : `a ${typeof value}`}, not a string`,
+  const fail = (code: 'token_source_failed' | 'missing_access_token', returned: string) =>
+    new WitboostAuthError(
+      code,
+      `access token source ${describe(description)} returned ${returned}`,
       { principal },
+    );
+  if (typeof value !== 'string') {
+    throw fail(
+      'token_source_failed',
+      `${value === null ? 'null' : `a ${typeof value}`}, not a string`,
     );
   }
   const token = value.trim();
-  if (token === '') {
-    throw new WitboostAuthError(
-      'missing_access_token',
-      `access token source ${source} returned a blank access token`,
-      { principal },
-    );
-  }
+  if (token === '') throw fail('missing_access_token', 'a blank access token');
   if (token.length > MAX_ACCESS_TOKEN_LENGTH) {
-    throw new WitboostAuthError(
+    throw fail(
       'token_source_failed',
-      `access token source ${source} returned ${token.length} characters, more than the ${MAX_ACCESS_TOKEN_LENGTH} an access token may have`,
-      { principal },
+      `${token.length} characters, more than the ${MAX_ACCESS_TOKEN_LENGTH} an access token may have`,
     );
   }
   if (!TOKEN_CHARS.test(token)) {
-    throw new WitboostAuthError(
-      'token_source_failed',
-      `access token source ${source} returned a value with whitespace, control or non-ASCII characters`,
-      { principal },
-    );
+    throw fail('token_source_failed', 'a value with whitespace, control or non-ASCII characters');
   }
   return token;
 }
