@@ -1,6 +1,6 @@
 import { createAuthFetch } from './auth-fetch.js';
 import { type EngineShared, TokenEngine } from './engine/token-engine.js';
-import { closedError, WitboostAuthError } from './errors.js';
+import { closedError, invalidOption, WitboostAuthError } from './errors.js';
 import { isValidScope } from './options.js';
 import { toAccessTokenSource } from './sources/resolve-source.js';
 import type {
@@ -101,24 +101,18 @@ class Identity {
   #slowToken(options: GetTokenOptions | undefined): Promise<string> {
     const engine = this.#engine;
     const principal = engine.principal;
+    const invalid = (message: string) =>
+      Promise.reject(new WitboostAuthError('invalid_options', message, { principal }));
     if (engine.isClosed()) return Promise.reject(closedError(principal));
     if (this.mode === 'basic') {
-      return Promise.reject(
-        new WitboostAuthError(
-          'invalid_options',
-          "getToken() needs mode 'bearer': in basic mode there is no JWT; use authorizationFor(url)",
-          { principal },
-        ),
+      return invalid(
+        "getToken() needs mode 'bearer': in basic mode there is no JWT; use authorizationFor(url)",
       );
     }
     const scope = options?.scope;
     if (scope !== undefined && !isValidScope(scope)) {
-      return Promise.reject(
-        new WitboostAuthError(
-          'invalid_options',
-          'getToken({ scope }) needs a space-separated list of scopes such as service:computational-governance',
-          { principal },
-        ),
+      return invalid(
+        'getToken({ scope }) needs a space-separated list of scopes such as service:computational-governance',
       );
     }
     return engine.slotFor(scope).take(false, options?.signal);
@@ -186,7 +180,7 @@ class Identity {
     const engine = this.#engine;
     if (engine.isClosed()) throw closedError(engine.principal);
     if (childPrincipal !== 'service' && childPrincipal !== 'caller') {
-      throw new WitboostAuthError('invalid_options', "principal must be 'service' or 'caller'");
+      invalidOption("principal must be 'service' or 'caller'");
     }
     const shared = this.#shared;
     // A caller identity is short-lived and request-driven: nothing to keep warm.

@@ -61,7 +61,7 @@ export const DEFAULT_DURATION_SECONDS = 300;
 // A service uses a handful of scopes; tens cover any sane set, at 1–2 KB each.
 const DEFAULT_MAX_SCOPES = 32;
 
-export const COMPUTATIONAL_GOVERNANCE_SCOPE = 'service:computational-governance';
+const COMPUTATIONAL_GOVERNANCE_SCOPE = 'service:computational-governance';
 const COMPUTATIONAL_GOVERNANCE_PATH = '/api/computational-governance';
 
 // Looked up per call, so a fetch mock installed after creation (nock, msw, undici) applies.
@@ -277,9 +277,10 @@ function resolveRules(
   });
 }
 
-function resolveRefresh(refresh: WitboostAuthOptions['refresh']): ResolvedRefresh {
+function resolveRefresh(given: WitboostAuthOptions['refresh']): ResolvedRefresh {
   const r = { ...REFRESH_DEFAULTS };
-  if (refresh === undefined) return r;
+  if (given === undefined) return r;
+  const refresh = ownOptions(given);
   if (typeof refresh !== 'object' || refresh === null) {
     invalidOption(`refresh must be an object (got ${typeName(refresh)})`);
   }
@@ -311,7 +312,9 @@ function resolveRefresh(refresh: WitboostAuthOptions['refresh']): ResolvedRefres
     refreshAtRatio + jitterRatio < 1,
     `refreshAtRatio + refresh.jitterRatio must be below 1, or refresh would start after expiry (got ${refreshAtRatio + jitterRatio})`,
   );
-  need(r.expiryMarginMs >= 0, `expiryMarginMs must be >= 0 (got ${r.expiryMarginMs})`);
+  for (const key of ['expiryMarginMs', 'rejectionCooldownMs'] as const) {
+    need(r[key] >= 0, `${key} must be >= 0 (got ${r[key]})`);
+  }
   if (refresh.maxWaitMs === undefined) r.maxWaitMs = r.exchangeTimeoutMs;
   for (const key of [
     'exchangeTimeoutMs',
@@ -328,10 +331,6 @@ function resolveRefresh(refresh: WitboostAuthOptions['refresh']): ResolvedRefres
   need(
     Number.isInteger(r.maxAttempts) && r.maxAttempts >= 1,
     `maxAttempts must be an integer >= 1 (got ${r.maxAttempts})`,
-  );
-  need(
-    r.rejectionCooldownMs >= 0,
-    `rejectionCooldownMs must be >= 0 (got ${r.rejectionCooldownMs})`,
   );
   return r;
 }

@@ -116,7 +116,6 @@ export class Token {
 }
 
 interface Waiter {
-  readonly since: number;
   readonly until: number;
   readonly header: boolean;
   attempts: number;
@@ -350,7 +349,6 @@ export class Slot {
     if (signal?.aborted) return Promise.reject(abortedError(host.principal, signal.reason));
     return new Promise<string>((resolve, reject) => {
       const waiter: Waiter = {
-        since: now,
         until: now + host.refresh.maxWaitMs,
         header,
         attempts: 0,

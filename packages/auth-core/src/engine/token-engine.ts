@@ -152,14 +152,8 @@ export class TokenEngine implements SlotHost {
       slot.controller?.abort();
       slot.dispose();
     }
-    const source = this.source;
-    this.closing = (async () => {
-      try {
-        await source.close?.();
-      } catch {
-        // Closing succeeds even when a source fails to release a watcher.
-      }
-    })();
+    // Closing succeeds even when a source fails to release a watcher.
+    this.closing = (async () => this.source.close?.())().catch(() => undefined);
     return this.closing;
   }
 
@@ -208,9 +202,7 @@ export class TokenEngine implements SlotHost {
       { refresh: background, signal, principal: this.principal },
     );
     if (!this.closed) this.watch(cache, slot, key);
-    if (own !== undefined && own.value === record.jwt) return own;
-    const times = { refreshAt: record.refreshAt, deadline: record.deadlineAt };
-    return { header: `Bearer ${record.jwt}`, value: record.jwt, times };
+    return own !== undefined && own.value === record.jwt ? own : fromRecord(record);
   }
 
   private watch(cache: SharedCache, slot: Slot, key: SlotKey): void {
@@ -244,8 +236,7 @@ export class TokenEngine implements SlotHost {
       return;
     }
     if (record === undefined || slot.attempting || record.deadlineAt <= token.deadline) return;
-    const times = { refreshAt: record.refreshAt, deadline: record.deadlineAt };
-    slot.install({ header: `Bearer ${record.jwt}`, value: record.jwt, times }, this.clock.now());
+    slot.install(fromRecord(record), this.clock.now());
     slot.schedule();
   }
 
@@ -268,16 +259,9 @@ export class TokenEngine implements SlotHost {
         );
       }, refresh.exchangeTimeoutMs);
       timer.unref?.();
-      readAccessToken(source, this.principal, fresh).then(
-        (token) => {
-          clock.clearTimeout(timer);
-          resolve(token);
-        },
-        (error: unknown) => {
-          clock.clearTimeout(timer);
-          reject(error);
-        },
-      );
+      readAccessToken(source, this.principal, fresh)
+        .then(resolve, reject)
+        .finally(() => clock.clearTimeout(timer));
     });
   }
 
@@ -355,6 +339,11 @@ export class TokenEngine implements SlotHost {
       this.emit(failedEvent(slot.scope, error, clock.now() - startedAt, background, 0));
     }
   }
+}
+
+function fromRecord(record: SharedTokenRecord): Obtained {
+  const times = { refreshAt: record.refreshAt, deadline: record.deadlineAt };
+  return { header: `Bearer ${record.jwt}`, value: record.jwt, times };
 }
 
 /** Drops the least recently used slot nobody waits on. */

@@ -32,18 +32,12 @@ export function fromEnv(name = 'WITBOOST_ACCESS_TOKEN'): AccessTokenSource {
 }
 
 export function readEnvAccessToken(name: string): string {
-  const value = process.env[name];
-  if (value === undefined) {
+  const token = process.env[name]?.trim();
+  if (token === undefined || token === '') {
+    const why = token === undefined ? 'is not set' : 'is blank';
     throw new WitboostAuthError(
       'missing_access_token',
-      `no access token: environment variable ${name} is not set`,
-    );
-  }
-  const token = value.trim();
-  if (token === '') {
-    throw new WitboostAuthError(
-      'missing_access_token',
-      `no access token: environment variable ${name} is blank`,
+      `no access token: environment variable ${name} ${why}`,
     );
   }
   return token;

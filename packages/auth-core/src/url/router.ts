@@ -161,7 +161,7 @@ function relativeTo<O>(basePath: string, rules: readonly FastRule<O>[]): FastRul
 }
 
 /** `prefix` itself or below it, on a segment boundary. */
-export function pathUnder(path: string, prefix: string): boolean {
+function pathUnder(path: string, prefix: string): boolean {
   if (prefix === '/' || prefix === '') return true;
   return path === prefix || (path.startsWith(prefix) && path.charCodeAt(prefix.length) === 47);
 }
