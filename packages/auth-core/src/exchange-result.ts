@@ -62,19 +62,10 @@ function createExchangeResult(
   sentAt: number,
   claims: JwtClaims,
 ): ExchangeResult {
-  const publicView = () => ({
-    jwt: '[redacted jwt]',
-    scope,
-    lifetimeSeconds,
-    sentAt,
-    expiresAt: sentAt + lifetimeSeconds * 1000,
-    claims: { ...claims },
-  });
+  const fields = { scope, lifetimeSeconds, sentAt, expiresAt: sentAt + lifetimeSeconds * 1000 };
+  const publicView = () => ({ jwt: '[redacted jwt]', ...fields, claims: { ...claims } });
   const result = {
-    scope,
-    lifetimeSeconds,
-    sentAt,
-    expiresAt: sentAt + lifetimeSeconds * 1000,
+    ...fields,
     claims: Object.freeze({ ...claims }),
     toJSON: publicView,
     [INSPECT]: () => publicView(),

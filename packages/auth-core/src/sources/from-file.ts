@@ -1,9 +1,9 @@
 import { open, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { invalidOption, WitboostAuthError } from '../errors.js';
+import { ownOptions } from '../options.js';
 import type { AccessTokenSource, FromFileOptions } from '../types.js';
-import { withFreshRead } from './resolve-source.js';
-import { sharedCall } from './shared-call.js';
+import { reusingSource } from './reusing-source.js';
 import { describe } from './token-checks.js';
 
 // Anything larger is not an access token: refused before it is read into memory.
@@ -37,42 +37,24 @@ interface Snapshot {
  */
 export function fromFile(path: string | URL, options: FromFileOptions = {}): AccessTokenSource {
   const filePath = toPath(path);
-  const checkIntervalMs = options?.checkIntervalMs ?? 1000;
+  const checkIntervalMs = ownOptions(options ?? {}).checkIntervalMs ?? 1000;
   if (!Number.isFinite(checkIntervalMs) || checkIntervalMs < 0) {
     invalidOption('fromFile: checkIntervalMs must be a finite number >= 0');
   }
   const description = `file ${filePath}`;
   let snapshot: Snapshot | undefined;
-  let checkedAt = Number.NEGATIVE_INFINITY;
-
-  const refresh = async (): Promise<string> => {
+  const read = async (): Promise<string> => {
     const stats = await stat(filePath).catch((error: unknown) => {
       throw readFailure(filePath, error);
     });
     if (snapshot === undefined || snapshot.key !== keyOf(stats)) {
       snapshot = await readSnapshot(filePath);
     }
-    // Only a successful check counts: after a failure the next call looks at the file again.
-    checkedAt = Date.now();
     return snapshot.token;
   };
-  const shared = sharedCall(refresh);
-
-  return withFreshRead(
-    {
-      description,
-      getAccessToken() {
-        if (snapshot !== undefined && Date.now() - checkedAt < checkIntervalMs) {
-          return Promise.resolve(snapshot.token);
-        }
-        return shared();
-      },
-      close() {
-        snapshot = undefined;
-      },
-    },
-    shared,
-  );
+  return reusingSource(description, checkIntervalMs, read, () => {
+    snapshot = undefined;
+  });
 }
 
 function toPath(path: string | URL): string {

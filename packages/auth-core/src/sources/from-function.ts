@@ -1,7 +1,7 @@
 import { invalidOption } from '../errors.js';
+import { ownOptions } from '../options.js';
 import type { AccessTokenSource, FromFunctionOptions } from '../types.js';
-import { withFreshRead } from './resolve-source.js';
-import { sharedCall } from './shared-call.js';
+import { reusingSource } from './reusing-source.js';
 import { checkSourceValue, wrapSourceError } from './token-checks.js';
 
 /**
@@ -33,42 +33,23 @@ export function fromFunction(
   if (typeof fn !== 'function') {
     invalidOption('fromFunction(fn): fn must be a function');
   }
-  const description = options?.description ?? 'function';
+  const own = ownOptions(options ?? {});
+  const description = own.description ?? 'function';
   if (typeof description !== 'string' || description.trim() === '') {
     invalidOption('fromFunction: description must be a non-empty string');
   }
-  const cacheMs = options?.cacheMs ?? 0;
+  const cacheMs = own.cacheMs ?? 0;
   if (!Number.isFinite(cacheMs) || cacheMs < 0) {
     invalidOption('fromFunction: cacheMs must be a finite number >= 0');
   }
 
-  let cached: { token: string; at: number } | undefined;
-  const call = async (): Promise<string> => {
+  return reusingSource(description, cacheMs, async () => {
     let value: unknown;
     try {
       value = await fn();
     } catch (error) {
       throw wrapSourceError(error, description, undefined);
     }
-    const token = checkSourceValue(value, description, undefined);
-    if (cacheMs > 0) cached = { token, at: Date.now() };
-    return token;
-  };
-  const shared = sharedCall(call);
-
-  return withFreshRead(
-    {
-      description,
-      getAccessToken() {
-        if (cached !== undefined && Date.now() - cached.at < cacheMs) {
-          return Promise.resolve(cached.token);
-        }
-        return shared();
-      },
-      close() {
-        cached = undefined;
-      },
-    },
-    shared,
-  );
+    return checkSourceValue(value, description, undefined);
+  });
 }

@@ -63,12 +63,16 @@ export function wrapSourceError(
     return error;
   }
   if (isWitboostAuthError(error)) {
-    return new WitboostAuthError(error.code, stripPrefix(redactSecrets(error.message)), {
-      status: error.status,
-      retryAfterMs: error.retryAfterMs,
-      principal: principal ?? error.principal,
-      cause: sanitizeCause(error.cause),
-    });
+    return new WitboostAuthError(
+      error.code,
+      redactSecrets(error.message).replace(/^\[@wb\/auth-core\] /, ''),
+      {
+        status: error.status,
+        retryAfterMs: error.retryAfterMs,
+        principal: principal ?? error.principal,
+        cause: sanitizeCause(error.cause),
+      },
+    );
   }
   const detail =
     error instanceof Error ? error.message : typeof error === 'string' ? error : typeof error;
@@ -77,10 +81,4 @@ export function wrapSourceError(
     `access token source ${describe(description)} failed: ${redactSecrets(detail).slice(0, 500)}`,
     { principal, cause: sanitizeCause(error) },
   );
-}
-
-function stripPrefix(message: string): string {
-  return message.startsWith('[@wb/auth-core] ')
-    ? message.slice('[@wb/auth-core] '.length)
-    : message;
 }

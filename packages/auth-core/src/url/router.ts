@@ -108,30 +108,19 @@ function compile(config: RouterConfig) {
     return decision;
   };
   const notOurs: UrlDecision = Object.freeze({ allowed: false, scope: undefined });
+  const fallback = allowed(undefined);
   const bySite = new Map<string, FastSite<UrlDecision>>();
   for (const origin of config.origins.keys()) {
     const rules = config.rules
       .filter((rule) => rule.origin === undefined || rule.origin === origin)
-      .map((rule) =>
-        fastRule(
-          rule.pathPrefix,
-          rule.pathPrefix === '/' || rule.pathPrefix === '',
-          allowed(rule.scope),
-        ),
-      );
-    bySite.set(origin, {
-      origin,
-      pattern: originPattern(origin),
-      rules,
-      fallback: allowed(undefined),
-    });
+      .map((rule) => fastRule(rule.pathPrefix, rule.pathPrefix === '/', allowed(rule.scope)));
+    bySite.set(origin, { origin, pattern: originPattern(origin), rules, fallback });
   }
+  const sites = [...bySite.values()];
   const base = bySite.get(config.baseOrigin) as FastSite<UrlDecision>;
   const relativeRules = relativeTo(config.basePath, base.rules);
-  const everyRule = [...bySite.values()].flatMap((site) => site.rules).concat(relativeRules);
+  const everyRule = sites.flatMap((site) => site.rules).concat(relativeRules);
   const enabled = everyRule.every((rule) => rule.any || isPlainPrefix(rule.prefix));
-  const sites = [...bySite.values()];
-  const fallback = allowed(undefined);
   const pattern = enabled ? unscopedPattern(sites, base, relativeRules, fallback) : undefined;
   const table: FastTable<UrlDecision> = {
     enabled,
