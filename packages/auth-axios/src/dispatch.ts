@@ -13,7 +13,8 @@ const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
  */
 function destinationOf({ url = '', baseURL, allowAbsoluteUrls }: AxiosRequestConfig) {
   const absolute = ABSOLUTE_URL.test(url);
-  if (baseURL && (!absolute || allowAbsoluteUrls === false)) {
+  // biome-ignore lint/suspicious/noDoubleEquals: axios 1.12 joins on `== false`, later releases on `=== false` (a subset): joined whenever any release would join
+  if (baseURL && (!absolute || allowAbsoluteUrls == false)) {
     return url ? `${baseURL.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}` : baseURL;
   }
   return absolute ? url : undefined;
