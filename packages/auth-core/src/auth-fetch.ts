@@ -158,22 +158,15 @@ function planRequest(
   init: RequestInit | undefined,
   baseUrl: string,
 ): RequestPlan {
+  const { method, headers, body, signal, redirect, ...rest } = init ?? {};
   if (isRequest(input)) {
-    const {
-      method: _method,
-      headers: _headers,
-      body: _body,
-      signal: _signal,
-      redirect: _redirect,
-      ...rest
-    } = init ?? {};
     return {
       url: new URL(input.url),
-      method: normaliseMethod(init?.method ?? input.method),
-      headers: new Headers(init?.headers ?? input.headers),
-      body: init?.body !== undefined ? init.body : input.body,
-      signal: init?.signal !== undefined ? init.signal : input.signal,
-      redirect: init?.redirect ?? input.redirect,
+      method: normaliseMethod(method ?? input.method),
+      headers: new Headers(headers ?? input.headers),
+      body: body !== undefined ? body : input.body,
+      signal: signal !== undefined ? signal : input.signal,
+      redirect: redirect ?? input.redirect,
       rest: {
         credentials: input.credentials,
         integrity: input.integrity,
@@ -186,7 +179,6 @@ function planRequest(
   if (typeof input !== 'string' && !(input instanceof URL)) {
     throw new TypeError('[@wb/auth-core] fetch input must be a string, a URL or a Request');
   }
-  const { method, headers, body, signal, redirect, ...rest } = init ?? {};
   return {
     url: resolveRequestUrl(input, baseUrl),
     method: normaliseMethod(method ?? 'GET'),
