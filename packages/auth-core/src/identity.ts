@@ -101,17 +101,17 @@ class Identity {
   #slowToken(options: GetTokenOptions | undefined): Promise<string> {
     const engine = this.#engine;
     const principal = engine.principal;
-    const invalid = (message: string) =>
-      Promise.reject(new WitboostAuthError('invalid_options', message, { principal }));
     if (engine.isClosed()) return Promise.reject(closedError(principal));
     if (this.mode === 'basic') {
-      return invalid(
+      return rejectInvalid(
+        principal,
         "getToken() needs mode 'bearer': in basic mode there is no JWT; use authorizationFor(url)",
       );
     }
     const scope = options?.scope;
     if (scope !== undefined && !isValidScope(scope)) {
-      return invalid(
+      return rejectInvalid(
+        principal,
         'getToken({ scope }) needs a space-separated list of scopes such as service:computational-governance',
       );
     }
@@ -222,6 +222,10 @@ export function createIdentity(
 ): WitboostAuth {
   const engine = new TokenEngine(shared, source, principal, keepWarm);
   return new Identity(shared, engine, onClose) as WitboostAuth;
+}
+
+function rejectInvalid(principal: Principal, message: string): Promise<never> {
+  return Promise.reject(new WitboostAuthError('invalid_options', message, { principal }));
 }
 
 function badUrl(principal: Principal): WitboostAuthError {
