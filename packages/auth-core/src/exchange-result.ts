@@ -1,6 +1,5 @@
-import { WitboostAuthError } from './errors.js';
 import type { ExchangeRequest } from './exchange.js';
-import { decodeExchangedJwt } from './jwt-claims.js';
+import { decodeExchangedJwt, invalidAnswer } from './jwt-claims.js';
 import type { ExchangeResult, JwtClaims, WitboostAuthErrorOptions } from './types.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -16,19 +15,11 @@ export function parseSuccess(
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new WitboostAuthError(
-      'invalid_exchange_response',
-      'the JWT exchange answered 200 but its body is not JSON',
-      errorOptions,
-    );
+    throw invalidAnswer('its body is not JSON', errorOptions);
   }
   const jwt = (parsed as { jwt?: unknown } | null)?.jwt;
   if (typeof jwt !== 'string' || jwt === '') {
-    throw new WitboostAuthError(
-      'invalid_exchange_response',
-      'the JWT exchange answered 200 but its body has no string jwt field',
-      errorOptions,
-    );
+    throw invalidAnswer('its body has no string jwt field', errorOptions);
   }
   const claims = decodeExchangedJwt(jwt, errorOptions);
   const lifetimeSeconds = lifetimeOf(claims, request, serverDate);

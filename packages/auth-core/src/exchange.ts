@@ -2,6 +2,7 @@ import { type Clock, systemClock } from './engine/clock.js';
 import { abortedError, invalidOption, typeName, WitboostAuthError } from './errors.js';
 import { describeCause, statusError } from './exchange-errors.js';
 import { parseSuccess } from './exchange-result.js';
+import { invalidAnswer } from './jwt-claims.js';
 import {
   checkBaseUrl,
   checkDurationSeconds,
@@ -163,11 +164,7 @@ export async function exchangeOnce(request: ExchangeRequest): Promise<ExchangeRe
     }
     if (response.status !== 200) throw statusError(response, text ?? '', request, errorOptions);
     if (text === undefined) {
-      throw new WitboostAuthError(
-        'invalid_exchange_response',
-        `the JWT exchange answered 200 with a body larger than ${MAX_BODY_BYTES} bytes`,
-        errorOptions,
-      );
+      throw invalidAnswer(`its body is larger than ${MAX_BODY_BYTES} bytes`, errorOptions);
     }
     return parseSuccess(text, request, sentAt, response.headers.get('date'), errorOptions);
   } finally {

@@ -4,14 +4,18 @@ import type { JwtClaims, WitboostAuthErrorOptions } from './types.js';
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
 
+/** What is wrong with a 200 answer of the exchange; never the token. */
+export function invalidAnswer(why: string, errorOptions: WitboostAuthErrorOptions) {
+  return new WitboostAuthError(
+    'invalid_exchange_response',
+    `the JWT exchange answered 200 but ${why}`,
+    errorOptions,
+  );
+}
+
 /** The claims that drive caching, decoded (the client holds no key); each defect named, never the token. */
 export function decodeExchangedJwt(jwt: string, errorOptions: WitboostAuthErrorOptions): JwtClaims {
-  const invalid = (why: string) =>
-    new WitboostAuthError(
-      'invalid_exchange_response',
-      `the JWT exchange answered 200 but ${why}`,
-      errorOptions,
-    );
+  const invalid = (why: string) => invalidAnswer(why, errorOptions);
   const segments = jwt.split('.');
   if (segments.length !== 3) {
     throw invalid(
