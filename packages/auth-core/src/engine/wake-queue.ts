@@ -115,13 +115,10 @@ export class WakeQueue {
       const left = 2 * index + 1;
       if (left >= heap.length) break;
       const right = left + 1;
-      let child = left;
-      if (
-        right < heap.length &&
-        (heap[right] as Wakeable).wakeAt < (heap[left] as Wakeable).wakeAt
-      ) {
-        child = right;
-      }
+      const child =
+        right < heap.length && (heap[right] as Wakeable).wakeAt < (heap[left] as Wakeable).wakeAt
+          ? right
+          : left;
       const below = heap[child] as Wakeable;
       if (below.wakeAt >= item.wakeAt) break;
       heap[index] = below;

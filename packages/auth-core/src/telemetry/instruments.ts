@@ -25,13 +25,7 @@ export interface Instruments {
 
 export const SCOPE_NAME = '@wb/auth-core';
 
-const STATES: readonly WitboostScopeState[] = [
-  'fresh',
-  'refreshing',
-  'failing',
-  'expired',
-  'empty',
-];
+const STATES = ['fresh', 'refreshing', 'failing', 'expired', 'empty'] as const;
 
 // Latencies of an HTTP exchange or a store call, in seconds (the SDK's default buckets are for ms).
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
