@@ -179,8 +179,9 @@ class Identity {
     const authorizationFor = this.authorizationFor;
     return createAuthFetch({
       baseUrl: this.baseUrl,
+      // The href, not the URL: strings take the router's fast path and the warm path.
       authorizationFor: (url, signal) =>
-        authorizationFor(url, signal === undefined ? undefined : { signal }),
+        authorizationFor(url.href, signal === undefined ? undefined : { signal }),
       invalidate: (authorization) => this.#engine.invalidate(authorization),
       fetch: this.#shared.config.fetch,
       emit: this.#shared.emit,

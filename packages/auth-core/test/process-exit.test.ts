@@ -33,7 +33,7 @@ it('a process using keepWarm exits by itself once its script ends, without close
     '(none)': 1,
     'service:computational-governance': 1,
   });
-}, 12_000);
+}, 45_000);
 
 it('a keepWarm start-up exchange answered 503 Retry-After: 10 does not keep a finished script alive', async () => {
   let exchanges = 0;
@@ -55,4 +55,4 @@ it('a keepWarm start-up exchange answered 503 Retry-After: 10 does not keep a fi
   expect(exit.code).toBe(0);
   expect(exchanges).toBe(1);
   expect(exit.exitedAt - exit.markedAt).toBeLessThan(2000);
-}, 12_000);
+}, 45_000);

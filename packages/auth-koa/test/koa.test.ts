@@ -93,4 +93,4 @@ test('100,000 distinct callers keep the pool within maxIdentities', async () => 
     await counting.close();
   }
   expect(open()).toBe(0);
-}, 30_000);
+}, 60_000);

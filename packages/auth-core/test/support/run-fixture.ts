@@ -15,7 +15,8 @@ export interface FixtureExit {
 /**
  * Runs `test/fixtures/<name>` under tsx and measures its exit: the time its stdout first shows
  * `marker` (the script's work is done) and the time the process exits by itself. A process still
- * alive after 8 s is killed, so a fixture that never exits fails its test instead of hanging it.
+ * alive 5 s after its marker (or 30 s after its start, for a slow start on a loaded machine) is
+ * killed, so a fixture that never exits fails its test instead of hanging it.
  *
  * @param name - the fixture's file name in `test/fixtures`
  * @param env - variables added to the environment
@@ -39,15 +40,19 @@ export async function runFixture(
   let stdout = '';
   let stderr = '';
   let markedAt = 0;
+  let killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
-    if (markedAt === 0 && stdout.includes(marker)) markedAt = Date.now();
+    if (markedAt === 0 && stdout.includes(marker)) {
+      markedAt = Date.now();
+      clearTimeout(killer);
+      killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    }
   });
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
   return new Promise((resolve) => {
-    const killer = setTimeout(() => child.kill('SIGKILL'), 8_000);
     child.on('exit', (code) => {
       clearTimeout(killer);
       resolve({ code, stdout, stderr, exitedAt: Date.now(), markedAt });
