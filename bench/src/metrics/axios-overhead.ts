@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { BenchContext } from '../harness/context.js';
 import { cpuRate, type LoadSample, wallRate } from '../harness/load.js';
@@ -9,51 +10,62 @@ import { median, round } from '../harness/stats.js';
 
 const CONCURRENCY = 16;
 const WORKER = fileURLToPath(new URL('../workers/axios-client.ts', import.meta.url));
-const WORKER_ARGS = ['--expose-gc', '--import', import.meta.resolve('tsx'), WORKER];
 type Kind = 'ours' | 'static';
 
-/** Runs both clients at once (each in its own process), so they share whatever the machine does. */
-async function both<T>(run: (kind: Kind) => Promise<T>): Promise<{ ours: T; static: T }> {
-  const [ours, baseline] = await Promise.all([run('ours'), run('static')]);
-  return { ours, static: baseline };
+interface Client {
+  /** Runs one window of `ms` and resolves with its sample. */
+  window(ms: number): Promise<LoadSample>;
+  close(): Promise<void>;
 }
 
-/** A worker natively: its window's requests, wall time and CPU time. */
-async function runNative(
-  kind: Kind,
-  requests: number,
-  warmup: number,
-  env: NodeJS.ProcessEnv,
-): Promise<LoadSample> {
-  const child = spawn(
-    process.execPath,
-    [...WORKER_ARGS, kind, `${requests}`, `${CONCURRENCY}`, `${warmup}`],
-    {
-      env,
-      stdio: ['ignore', 'pipe', 'inherit'],
+/** A client process (see workers/axios-client.ts), resolved once its warm-up is done. */
+async function startClient(kind: Kind, warmup: number, env: NodeJS.ProcessEnv): Promise<Client> {
+  const child: ChildProcess = fork(WORKER, [kind, `${CONCURRENCY}`, `${warmup}`], {
+    env,
+    execArgv: ['--expose-gc', '--import', import.meta.resolve('tsx')],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = <T>(key: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (message: Record<string, T>) => {
+        if (!(key in message)) return;
+        child.off('exit', onExit);
+        child.off('message', onMessage);
+        resolve(message[key] as T);
+      };
+      const onExit = (code: number | null) =>
+        reject(new Error(`axios overhead: the ${kind} client exited with ${code}`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  await next('ready');
+  return {
+    window: (ms) => {
+      const sample = next<LoadSample>('sample');
+      child.send({ run: ms });
+      return sample;
     },
-  );
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', resolve);
-  });
-  if (code !== 0) throw new Error(`axios overhead: the ${kind} worker exited with ${code}`);
-  return JSON.parse(out) as LoadSample;
+    close: async () => {
+      const exited = once(child, 'exit');
+      child.disconnect();
+      await exited;
+    },
+  };
 }
 
 /**
  * `axios_overhead_vs_static`: throughput of `createWitboostAxios` ÷ throughput of plain axios
  * with a static `Authorization` header, against the same loopback server at the same concurrency.
  *
- * Each client runs in a process of its own, both at the same time, so that whatever the machine
- * does in that moment slows both: in one process the two clients' objects would meet in axios's
- * shared JIT-compiled code and each would pay for the other. Throughput is requests per second
- * of the client process's CPU time; wall-clock figures go in the note. The ratio is the median of
- * the per-pair ratios over several pairs of processes.
+ * Each client runs in a process of its own (in one process the two clients' objects would meet
+ * in axios's shared JIT-compiled code and each would pay for the other), both warmed up by a
+ * count of requests, then measured in windows of the same length at the same time, so whatever
+ * the machine does in that moment slows both (with a fixed number of requests per window, the
+ * faster client finished first and the slower one ran its tail alone, with other CPU time per
+ * request). Several pairs of processes, which one starts first alternating. Throughput is
+ * requests per second of the client process's CPU time; wall-clock figures go in the note. The
+ * ratio is the median of the per-window ratios. `BENCH_AXIOS_AA=1` runs the static client on
+ * both sides: the method's own bias, which should be ~1.00.
  */
 export async function axiosOverheadMetric(ctx: BenchContext): Promise<BenchResult> {
   const server = await startLoopbackServer();
@@ -63,30 +75,42 @@ export async function axiosOverheadMetric(ctx: BenchContext): Promise<BenchResul
     WB_ACCESS_TOKEN: ctx.wb.issueAccessToken(),
     TARGET_URL: server.url,
   };
+  const aa = process.env.BENCH_AXIOS_AA === '1';
+  const ours: Kind = aa ? 'static' : 'ours';
+  const [pairs, rounds, windowMs, warmup] = ctx.quick ? [1, 2, 1000, 1000] : [6, 4, 2500, 5000];
+  const samples = { ours: [] as LoadSample[], static: [] as LoadSample[] };
   try {
-    const pairs = ctx.quick ? 2 : 16;
-    const requests = ctx.quick ? 1000 : 4000;
-    const warmup = 1000;
-    const ours: LoadSample[] = [];
-    const plain: LoadSample[] = [];
     for (let p = 0; p < pairs; p++) {
-      const pair = await both((kind) => runNative(kind, requests, warmup, env));
-      ours.push(pair.ours);
-      plain.push(pair.static);
+      const first = startClient(p % 2 === 0 ? ours : 'static', warmup, env);
+      const second = startClient(p % 2 === 0 ? 'static' : ours, warmup, env);
+      const [x, y] = await Promise.all([first, second]);
+      const [mine, plain] = p % 2 === 0 ? [x, y] : [y, x];
+      try {
+        for (let r = 0; r < rounds; r++) {
+          const [a, b] = await Promise.all([mine.window(windowMs), plain.window(windowMs)]);
+          samples.ours.push(a);
+          samples.static.push(b);
+        }
+      } finally {
+        await Promise.all([mine.close(), plain.close()]);
+      }
     }
-    const cpu = { ours: ours.map(cpuRate), static: plain.map(cpuRate) };
-    const wall = { ours: ours.map(wallRate), static: plain.map(wallRate) };
-    return {
-      metric: 'axios_overhead_vs_static',
-      ours: Math.round(median(cpu.ours)),
-      baseline: Math.round(median(cpu.static)),
-      ratio: round(pairedRatio(cpu.ours, cpu.static), 3),
-      goal: 0.97,
-      better: 'higher',
-      unit: 'req/CPU-s',
-      note: `createWitboostAxios vs axios.create with a static Authorization header; GET to a node:http server in a child process, ${CONCURRENCY} concurrent loops, keep-alive agents; each client in its own process, both at once, ${pairs} pairs of ${requests} requests after ${warmup} warm-up; requests per second of client CPU time, ratio = median of per-pair ratios; wall clock: ${Math.round(median(wall.ours))} vs ${Math.round(median(wall.static))} req/s, ratio ${round(pairedRatio(wall.ours, wall.static), 3)}`,
-    };
   } finally {
     await server.close();
   }
+  const cpu = { ours: samples.ours.map(cpuRate), static: samples.static.map(cpuRate) };
+  const wall = { ours: samples.ours.map(wallRate), static: samples.static.map(wallRate) };
+  const ratios = cpu.ours.map((value, i) => value / (cpu.static[i] ?? Number.NaN));
+  const pooled = (list: LoadSample[]) =>
+    list.reduce((n, s) => n + s.requests, 0) / list.reduce((ms, s) => ms + s.cpuMs, 0);
+  return {
+    metric: 'axios_overhead_vs_static',
+    ours: Math.round(median(cpu.ours)),
+    baseline: Math.round(median(cpu.static)),
+    ratio: round(pairedRatio(cpu.ours, cpu.static), 3),
+    goal: 0.97,
+    better: 'higher',
+    unit: 'req/CPU-s',
+    note: `${aa ? 'A/A RUN (static vs static): ' : ''}createWitboostAxios vs axios.create with a static Authorization header; GET to a node:http server in a child process, ${CONCURRENCY} concurrent loops, keep-alive agents; each client in its own process, ${pairs} pairs of processes (which starts first alternating), each warmed up by ${warmup} requests, then ${rounds} windows of ${windowMs} ms with both clients at once; requests per second of client CPU time, ratio = median of ${ratios.length} per-window ratios (range ${round(Math.min(...ratios), 3)}–${round(Math.max(...ratios), 3)}; all windows pooled: ${round(pooled(samples.ours) / pooled(samples.static), 3)}); wall clock: ${Math.round(median(wall.ours))} vs ${Math.round(median(wall.static))} req/s, ratio ${round(pairedRatio(wall.ours, wall.static), 3)}`,
+  };
 }

@@ -1,25 +1,22 @@
 /**
  * One client of `axios_overhead_vs_static`, in a process of its own so that neither client's
  * JIT feedback shapes the other's code: `ours` (`createWitboostAxios`) or `static` (`axios.create`
- * with the JWT as a static header). Both get their JWT the same way, outside the window.
+ * with the JWT as a static header). Both get their JWT the same way, before any measurement.
  *
- * argv: kind, requests, concurrency, warm-up requests. env: WB_URL, WB_ACCESS_TOKEN, TARGET_URL.
- * Prints `{ requests, wallMs, cpuMs }` of the measured window as one JSON line.
+ * argv: kind, concurrency, warm-up requests. env: WB_URL, WB_ACCESS_TOKEN, TARGET_URL.
+ * IPC: sends `{ ready: true }` after the warm-up; answers `{ run: ms }` with the `LoadSample`
+ * of a window of that many milliseconds (`{ sample }`); exits when the parent disconnects.
  */
 import { Agent } from 'node:http';
 import { createWitboostAxios } from '@wb/auth-axios';
 import { createWitboostAuth } from '@wb/auth-core';
 import axios, { type AxiosInstance } from 'axios';
+import { driveLoad } from '../harness/load.js';
 
-const [kind, requests, concurrency, warmup] = [
-  process.argv[2],
-  Number(process.argv[3]),
-  Number(process.argv[4]),
-  Number(process.argv[5]),
-];
+const [kind, concurrency, warmup] = [process.argv[2], Number(process.argv[3]), process.argv[4]];
 const { WB_URL, WB_ACCESS_TOKEN, TARGET_URL } = process.env;
 if ((kind !== 'ours' && kind !== 'static') || !WB_URL || !WB_ACCESS_TOKEN || !TARGET_URL) {
-  throw new Error('usage: axios-client.ts ours|static <requests> <concurrency> <warm-up>');
+  throw new Error('usage (forked): axios-client.ts ours|static <concurrency> <warm-up>');
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
@@ -42,27 +39,24 @@ const seen = await client.get<string>(new URL('/whoami', TARGET_URL).href, {
 if (seen.data !== 'Bearer') throw new Error(`${kind} sent no Bearer header`);
 
 const url = new URL('/api/ping', TARGET_URL).href;
-async function drive(count: number): Promise<void> {
-  let left = count;
-  const loop = async () => {
-    while (left > 0) {
-      left--;
-      await client.get(url);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, loop));
-}
-
-await drive(warmup);
-// Start the window on a collected heap, so it does not pay for the warm-up's garbage.
-(globalThis as { gc?: () => void }).gc?.();
-const cpu = process.cpuUsage();
-const started = performance.now();
-await drive(requests);
-const wallMs = performance.now() - started;
-const used = process.cpuUsage(cpu);
-process.stdout.write(
-  `${JSON.stringify({ requests, wallMs, cpuMs: (used.user + used.system) / 1000 })}\n`,
+const request = () => client.get(url);
+// A count, not a time: on a loaded machine a second is a few hundred requests, too few for V8
+// to settle either path.
+let left = Number(warmup);
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (left-- > 0) await request();
+  }),
 );
-agent.destroy();
-await auth.close();
+const gc = (globalThis as { gc?: () => void }).gc;
+
+process.on('message', async (message: { run?: number }) => {
+  if (typeof message.run !== 'number') return;
+  gc?.(); // each window starts on a collected heap, not paying for the one before
+  process.send?.({ sample: await driveLoad(request, concurrency, message.run) });
+});
+process.once('disconnect', () => {
+  agent.destroy();
+  void auth.close();
+});
+process.send?.({ ready: true });

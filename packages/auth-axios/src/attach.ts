@@ -1,12 +1,10 @@
 import { isReplayableBody, type WitboostAuth } from '@wb/auth-core';
-import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios';
+import type { AxiosError, AxiosInstance, AxiosRequestConfig } from 'axios';
 import { createDispatcher } from './dispatch.js';
-import { assertAuth, assertInstance } from './validate.js';
+import { assertAuth, check, hasMethods } from './errors.js';
 
 /** Marks a replayed request. A string key: axios 1.12 drops symbol keys when merging configs. */
 const REPLAYED = '__witboostReplayed';
-
-type Config = InternalAxiosRequestConfig & { [REPLAYED]?: boolean };
 
 /**
  * Adds Witboost credentials to an existing axios instance: a synchronous request interceptor
@@ -36,8 +34,11 @@ type Config = InternalAxiosRequestConfig & { [REPLAYED]?: boolean };
  * ```
  */
 export function attachWitboostAuth(instance: AxiosInstance, auth: WitboostAuth): () => void {
-  assertInstance(instance);
+  const { request, response } = (instance as Partial<AxiosInstance> | null)?.interceptors ?? {};
+  const usable = hasMethods(request, 'use', 'eject') && hasMethods(response, 'use', 'eject');
+  check(usable, 'attachWitboostAuth', 'instance must be an axios instance (axios.create())');
   assertAuth(auth, 'attachWitboostAuth');
+  const { interceptors } = instance;
   // The header of each request Witboost answered with a 401, by its error (a WeakMap keeps it
   // out of `error.toJSON()`).
   const stale = new WeakMap<object, string>();
@@ -47,7 +48,7 @@ export function attachWitboostAuth(instance: AxiosInstance, auth: WitboostAuth):
 
   // Synchronous, so that (with synchronous interceptors of the caller) axios skips its promise
   // chain; it only swaps the adapter, the request is authorised when dispatched.
-  const requestId = instance.interceptors.request.use(
+  const requestId = interceptors.request.use(
     function witboostAuthorizeAtDispatch(config) {
       if (config.adapter !== dispatch) {
         (config as unknown as Record<symbol, unknown>)[slot] = config.adapter;
@@ -58,22 +59,16 @@ export function attachWitboostAuth(instance: AxiosInstance, auth: WitboostAuth):
     undefined,
     { synchronous: true },
   );
-
-  const responseId = instance.interceptors.response.use(
-    undefined,
-    async function witboostReplayOn401(error: AxiosError) {
-      const header = stale.get(error);
-      const config = error.config as Config;
-      if (header === undefined || config[REPLAYED] === true || !isReplayableBody(config.data)) {
-        throw error;
-      }
-      auth.invalidate(header);
-      return instance.request({ ...config, [REPLAYED]: true } as Config);
-    },
-  );
+  const responseId = interceptors.response.use(undefined, function witboostReplayOn401(error) {
+    const header = stale.get(error as object);
+    const config = (error as AxiosError).config as AxiosRequestConfig & { [REPLAYED]?: true };
+    if (header === undefined || config[REPLAYED] || !isReplayableBody(config.data)) throw error;
+    auth.invalidate(header);
+    return instance.request({ ...config, [REPLAYED]: true } as AxiosRequestConfig);
+  });
 
   return function detachWitboostAuth() {
-    instance.interceptors.request.eject(requestId);
-    instance.interceptors.response.eject(responseId);
+    interceptors.request.eject(requestId);
+    interceptors.response.eject(responseId);
   };
 }

@@ -1,7 +1,7 @@
 import { ownOptions, type WitboostAuth } from '@wb/auth-core';
 import axios, { type AxiosInstance, type CreateAxiosDefaults } from 'axios';
 import { attachWitboostAuth } from './attach.js';
-import { assertAuth } from './validate.js';
+import { assertAuth } from './errors.js';
 
 /**
  * Options of {@link createWitboostAxios}: axios defaults plus the authenticator. axios's own

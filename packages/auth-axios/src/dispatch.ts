@@ -1,5 +1,6 @@
 import { redirectKeepsCredentials, stripCredentialHeaders, type WitboostAuth } from '@wb/auth-core';
-import axios, { type AxiosAdapter, AxiosHeaders, type AxiosRequestConfig } from 'axios';
+import type { AxiosAdapter, AxiosError, AxiosRequestConfig } from 'axios';
+import axios, { AxiosHeaders } from 'axios';
 import { toAxiosError } from './errors.js';
 import { answeredByWitboost, recordingFetch } from './final-url.js';
 import { scrubSent } from './scrub.js';
@@ -10,12 +11,13 @@ const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
  * The URL axios sends `config` to (its `buildFullPath`; `params` left out, as they change neither
  * origin nor path), or `undefined` for a relative URL without `baseURL`, which axios cannot send.
  */
-export function destinationOf(config: AxiosRequestConfig): string | undefined {
-  const { url = '', baseURL } = config;
-  if (baseURL && (!ABSOLUTE_URL.test(url) || config.allowAbsoluteUrls === false)) {
+function destinationOf({ url = '', baseURL, allowAbsoluteUrls }: AxiosRequestConfig) {
+  const absolute = ABSOLUTE_URL.test(url);
+  // biome-ignore lint/suspicious/noDoubleEquals: axios 1.12 joins on `== false`, later releases on `=== false` (a subset): joined whenever any release would join
+  if (baseURL && (!absolute || allowAbsoluteUrls == false)) {
     return url ? `${baseURL.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}` : baseURL;
   }
-  return ABSOLUTE_URL.test(url) ? url : undefined;
+  return absolute ? url : undefined;
 }
 
 /**
@@ -42,14 +44,15 @@ export function createDispatcher(
     } catch (error) {
       throw toAxiosError(error, config);
     }
-    if (url === undefined || header === undefined) {
-      return axios.getAdapter(own ?? axios.defaults.adapter, config)(config);
-    }
     const { headers, beforeRedirect, env } = config;
-    // axios's fetch adapter hides where redirects ended (for the replay) and reads env.fetch
-    // when resolved; the other adapters ignore it.
-    config.env = { ...env, fetch: recordingFetch(env?.fetch) };
-    const adapter = axios.getAdapter(own ?? axios.defaults.adapter, config);
+    let adapter = axios.getAdapter(own ?? axios.defaults.adapter, config);
+    if (url === undefined || header === undefined) return adapter(config);
+    // The fetch adapter hides where redirects ended (for the replay): a wrapper of env.fetch
+    // records it. The http adapter tells, and ignores env.
+    if (adapter.name !== 'http') {
+      config.env = { ...env, fetch: recordingFetch(env?.fetch) };
+      adapter = axios.getAdapter(own ?? axios.defaults.adapter, config);
+    }
     // A plain copy and a plain write: axios has normalised these headers, and none of them is
     // an Authorization in any letter case (checked above).
     config.headers = Object.assign(new AxiosHeaders(), headers, { Authorization: header });
@@ -64,19 +67,13 @@ export function createDispatcher(
     try {
       return scrubSent(await adapter(config), header);
     } catch (error) {
-      scrubSent(error, header);
-      const { request, response } = (error ?? {}) as {
-        request?: unknown;
-        response?: { status?: unknown };
-      };
-      if (response?.status === 401 && answeredByWitboost(auth, config, request)) {
+      const { request, response } = scrubSent(error, header) as AxiosError;
+      if (response?.status === 401 && answeredByWitboost(auth, request, config.maxRedirects)) {
         stale.set(error as object, header);
       }
       throw error;
     } finally {
-      config.headers = headers;
-      config.beforeRedirect = beforeRedirect;
-      config.env = env;
+      Object.assign(config, { headers, beforeRedirect, env });
     }
   };
 }

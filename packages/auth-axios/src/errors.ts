@@ -1,4 +1,4 @@
-import { isWitboostAuthError } from '@wb/auth-core';
+import { isWitboostAuthError, type WitboostAuth, WitboostAuthError } from '@wb/auth-core';
 import { AxiosError, type InternalAxiosRequestConfig } from 'axios';
 
 /**
@@ -30,4 +30,19 @@ export function toAxiosError(error: unknown, config: InternalAxiosRequestConfig)
   if (!isWitboostAuthError(error)) return error;
   const message = `[@wb/auth-axios] No Witboost credential for this request: ${error.message}`;
   return Object.assign(new AxiosError(message, ERR_WITBOOST_AUTH, config), { cause: error });
+}
+
+/** Whether `value` has a function under each of `names`. */
+export const hasMethods = (value: unknown, ...names: string[]): boolean =>
+  names.every((name) => typeof (value as Record<string, unknown> | null)?.[name] === 'function');
+
+/** Throws `invalid_options`, naming the function `where` it was called, unless `ok`. */
+export function check(ok: boolean, where: string, message: string): void {
+  if (!ok) throw new WitboostAuthError('invalid_options', `@wb/auth-axios ${where}: ${message}`);
+}
+
+/** Throws `invalid_options` unless `auth` looks like a `WitboostAuth` from `createWitboostAuth`. */
+export function assertAuth(auth: unknown, where: string): asserts auth is WitboostAuth {
+  const ok = hasMethods(auth, 'authorizationFor', 'invalidate', 'isWitboostUrl');
+  check(ok, where, 'auth must be a WitboostAuth from createWitboostAuth()');
 }

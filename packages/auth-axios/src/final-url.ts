@@ -1,5 +1,4 @@
 import type { WitboostAuth } from '@wb/auth-core';
-import type { InternalAxiosRequestConfig } from 'axios';
 
 type Fetch = typeof fetch;
 
@@ -20,9 +19,7 @@ export function recordingFetch(given: unknown): Fetch {
   if (recording === undefined) {
     recording = async function witboostRecordingFetch(input, init) {
       const response = await target(input, init);
-      if (typeof input === 'object' && typeof response?.url === 'string' && response.url !== '') {
-        finalUrls.set(input, response.url);
-      }
+      if (typeof input === 'object' && response?.url) finalUrls.set(input, response.url);
       return response;
     };
     recorders.set(target, recording);
@@ -32,17 +29,11 @@ export function recordingFetch(given: unknown): Fetch {
 
 /**
  * Whether the answer to `request` came from a Witboost origin: where the transport says it came
- * from after redirects (Node's http adapter, XMLHttpRequest, or {@link recordingFetch}), or, when
- * it does not tell, only if the request could follow no redirect.
+ * from after redirects (follow-redirects in Node's http adapter, or {@link recordingFetch}), or,
+ * when it does not tell (a custom adapter), only if the request could follow no redirect.
  */
-export function answeredByWitboost(
-  auth: WitboostAuth,
-  config: InternalAxiosRequestConfig,
-  request: unknown,
-): boolean {
-  const sent = request as { res?: { responseUrl?: unknown }; responseURL?: unknown } | undefined;
-  const url = sent?.res?.responseUrl ?? sent?.responseURL ?? finalUrls.get(sent as object);
-  if (typeof url === 'string' && url !== '') return auth.isWitboostUrl(url);
-  const redirect = (config.fetchOptions as { redirect?: unknown } | undefined)?.redirect;
-  return config.maxRedirects === 0 || redirect === 'manual' || redirect === 'error';
+export function answeredByWitboost(auth: WitboostAuth, request: unknown, maxRedirects?: number) {
+  const sent = request as { res?: { responseUrl?: unknown } } | undefined;
+  const url = sent?.res?.responseUrl ?? finalUrls.get(request as object);
+  return typeof url === 'string' && url !== '' ? auth.isWitboostUrl(url) : maxRedirects === 0;
 }

@@ -7,12 +7,6 @@ let outHeaders: symbol | undefined;
 type Loose = Record<PropertyKey, unknown>;
 const isObject = (value: unknown): value is Loose => typeof value === 'object' && value !== null;
 
-/** Replaces `header` among the values of a record. */
-function scrubValues(record: unknown, header: string): void {
-  if (!isObject(record)) return;
-  for (const name of Object.keys(record)) if (record[name] === header) record[name] = REDACTED;
-}
-
 function scrubClientRequest(request: unknown, header: string): void {
   if (!isObject(request) || typeof request._header !== 'string') return;
   request._header = request._header.replaceAll(header, REDACTED);
@@ -30,19 +24,21 @@ function scrubClientRequest(request: unknown, header: string): void {
 /**
  * Replaces `header`, once the request is sent, wherever the transport's record of the request
  * keeps it: Node's `ClientRequest` (its raw header lines and header map), follow-redirects'
- * `RedirectableRequest` (its options, and the `ClientRequest` of each side), and the fetch
- * `Request`. These are what `response.request`, `error.request`, a streamed response's `req`
- * and its socket lead to, so `console.log`, `util.inspect` (even `showHidden`) and
- * `JSON.stringify` of a response or an error show no credential, for any copy of axios. Plain
- * writes of existing fields: none of these objects changes shape, which keeps V8's fast paths
- * (redefining fields as non-enumerable did not: see `axios_overhead_vs_static` in bench/).
+ * `RedirectableRequest` (its options, under the name the dispatcher gave it, and the
+ * `ClientRequest` of each side), and the fetch `Request`. These are what `response.request`,
+ * `error.request`, a streamed response's `req` and its socket lead to, so `console.log`,
+ * `util.inspect` (even `showHidden`) and `JSON.stringify` of a response or an error show no
+ * credential, for any copy of axios. Plain writes of existing fields: none of these objects
+ * changes shape, which keeps V8's fast paths (redefining fields as non-enumerable did not: see
+ * `axios_overhead_vs_static` in bench/).
  */
 function scrubRequest(request: unknown, header: string): void {
   if (!isObject(request)) return;
   scrubClientRequest(request, header);
   const redirectable = isObject(request._redirectable) ? request._redirectable : request;
-  if (isObject(redirectable._options)) {
-    scrubValues(redirectable._options.headers, header);
+  const options = redirectable._options as { headers?: Loose } | undefined;
+  if (options?.headers?.Authorization === header) options.headers.Authorization = REDACTED;
+  if (redirectable._currentRequest !== request) {
     scrubClientRequest(redirectable._currentRequest, header);
   }
   const fetchHeaders = request.headers as Headers | undefined;
@@ -55,6 +51,6 @@ function scrubRequest(request: unknown, header: string): void {
 export function scrubSent<T>(outcome: T, header: string): T {
   const { request, response } = (outcome ?? {}) as { request?: unknown; response?: Loose };
   scrubRequest(request, header);
-  scrubRequest(response?.request, header);
+  if (response?.request !== request) scrubRequest(response?.request, header);
   return outcome;
 }

@@ -478,6 +478,24 @@ describe('checked again when the request is dispatched', () => {
     ]);
   });
 
+  test('allowAbsoluteUrls falsy but not false (0): never a credential to the foreign base', async () => {
+    const foreign = await server();
+    // axios 1.12 joins on `== false` (so 0 sends this to the foreign base), later releases only
+    // on `=== false` (so it goes to Witboost): either way the foreign server gets no credential.
+    const client = createWitboostAxios({
+      auth: newAuth(),
+      baseURL: foreign.url,
+      allowAbsoluteUrls: 0 as unknown as boolean,
+    });
+
+    await client.get(`${wb.url}${CATALOG}`).catch((error: unknown) => error);
+
+    expect(foreign.received.length + wb.lastRequests.length).toBeGreaterThan(0);
+    expect(foreign.received.map((r) => r.headers.authorization)).toEqual(
+      foreign.received.map(() => undefined),
+    );
+  });
+
   test('a response interceptor added before attaching never sees our JWT in a failed request', async () => {
     const instance = axios.create({ baseURL: wb.url });
     const logged: string[] = [];

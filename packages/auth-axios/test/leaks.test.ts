@@ -111,6 +111,19 @@ describe.each(['bearer', 'basic'] as const)(
       },
     );
 
+    test('a connection that never opens still holds the request it was to write', async () => {
+      // A Unix socket path where there is none: the connect fails after the request was
+      // queued on the socket, the same every run (no port that another test could take).
+      const env = await setup(mode);
+      const client = createWitboostAxios({ auth: env.auth, socketPath: '/nonexistent/wb.sock' });
+
+      const error = await rejection(client.get(CATALOG));
+
+      expect(error.code).toBe('ENOENT');
+      expect(env.wb.stats.exchanges.total).toBe(mode === 'basic' ? 0 : 1);
+      await expectNothingPrintable([error, error.request], env);
+    });
+
     test('a network error (the connection is cut) after the header was built', async () => {
       // A server that cuts every connection, kept listening: a port closed for the test could
       // be taken by another test's server before the request (seen in CI).
