@@ -257,6 +257,7 @@ describe('OpenTelemetry with a shared token store', () => {
     const memory = memoryTokenStore();
     const first = create({ store: memory.store });
     const jwt = await first.getToken();
+    await new Promise((resolve) => setImmediate(resolve)); // its write follows the hand-out
     const second = createWitboostAuth({
       baseUrl: wb.url,
       accessToken,

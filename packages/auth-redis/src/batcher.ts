@@ -1,21 +1,5 @@
 import type { RedisClientLike } from './client-shape.js';
-
-// Runs a list of writes in one call: `s` SET PX, `n` SET NX PX, `d` compare-and-delete. Each key
-// answers 1 (done) or 0 (NX found a value, or the value to delete had changed).
-const WRITES = `local out, a = {}, 1
-for i, key in ipairs(KEYS) do
-  local op = ARGV[a]
-  if op == 'd' then
-    out[i] = redis.call('GET', key) == ARGV[a + 1] and redis.call('DEL', key) or 0
-    a = a + 2
-  else
-    local ok = op == 's' and redis.call('SET', key, ARGV[a + 1], 'PX', ARGV[a + 2])
-      or op == 'n' and redis.call('SET', key, ARGV[a + 1], 'NX', 'PX', ARGV[a + 2])
-    out[i] = ok and 1 or 0
-    a = a + 3
-  end
-end
-return out`;
+import { CALLS, callAnswer, runScript } from './script.js';
 
 /** The largest number of keys sent in one command: a huge reply would hold up other calls. */
 const MAX_KEYS = 256;
@@ -31,19 +15,19 @@ type Entry = {
 
 /** The calls of one turn of the event loop, sent together. */
 export interface Batcher {
-  /** `GET key`, sent in one `MGET` with the other reads of this turn. */
+  /** `GET key`, sent with the other calls of this turn (as one `MGET` if all are reads). */
   get(key: string, signal?: AbortSignal): Promise<unknown>;
-  /** A write, sent in one script call with the other writes of this turn; resolves 1 or 0. */
+  /** A write, sent with the other calls of this turn in one script call; resolves 1 or 0. */
   write(key: string, write: Write, signal?: AbortSignal): Promise<unknown>;
   /** `PUBLISH`, one per turn: the messages joined by newlines (core's messages hold none). */
   publish(message: string): Promise<unknown>;
 }
 
 /**
- * A cold start of hundreds of identities issues three commands for each at once (two reads and a
+ * A cold start of hundreds of identities issues three calls for each at once (two reads and a
  * lease); node-redis pipelines them already, but spends ~0.2–0.6 ms of CPU on each command (2
  * cores, under load), so the last ones waited hundreds of ms in this process alone and timed
- * out. One `MGET` of 400 keys costs ~10 ms. Standalone clients only: in a cluster, keys of
+ * out. One script call of 256 keys costs a few ms. Standalone clients only: in a cluster, keys of
  * different tokens live in different slots.
  */
 export function createBatcher(client: RedisClientLike, channel: string): Batcher {
@@ -51,11 +35,21 @@ export function createBatcher(client: RedisClientLike, channel: string): Batcher
   let messages: Array<{ message: string; resolve(v: unknown): void; reject(e: unknown): void }> =
     [];
   let scheduled = false;
+  // Commands sent and not answered yet.
+  let inFlight = 0;
 
+  /**
+   * Idle, the calls go out at the end of this run of microtasks: node-redis writes its socket on
+   * a `setImmediate` of its own, and a flush in a `setImmediate` made that one wait a whole
+   * turn of the event loop (a cold miss waited for it before its exchange). Busy (answers
+   * pending, as in a burst of cold misses arriving from many sockets), they wait for the end of
+   * the turn, so that the calls of every callback of this turn go out together.
+   */
   function schedule(): void {
     if (scheduled) return;
     scheduled = true;
-    setImmediate(flush);
+    if (inFlight === 0) process.nextTick(flush);
+    else setImmediate(flush);
   }
 
   function flush(): void {
@@ -66,63 +60,63 @@ export function createBatcher(client: RedisClientLike, channel: string): Batcher
       return false;
     });
     queue = [];
-    // Consecutive reads go in one MGET, consecutive writes in one script: calls keep their order.
-    for (let start = 0; start < entries.length; ) {
-      const reads = entries[start]?.write === undefined;
-      let end = start + 1;
-      while (
-        end < entries.length &&
-        end - start < MAX_KEYS &&
-        (entries[end]?.write === undefined) === reads
-      )
-        end++;
-      const run = entries.slice(start, end);
-      send(run, reads);
-      start = end;
+    // In order, MAX_KEYS at a time: a later call on a key sees the effect of an earlier one.
+    for (let start = 0; start < entries.length; start += MAX_KEYS) {
+      send(entries.slice(start, start + MAX_KEYS));
     }
     if (messages.length > 0) {
       const sent = messages;
       messages = [];
       settle(
         sent,
-        attempt(() => client.publish(channel, sent.map((m) => m.message).join('\n'))),
+        issue(() => client.publish(channel, sent.map((m) => m.message).join('\n'))),
         (value) => value,
       );
     }
   }
 
-  function send(run: Entry[], reads: boolean): void {
+  /**
+   * Only reads: one `MGET`. With a write: one script call. A call alone goes as the plain
+   * command (GET, SET): MGET and the script cost Redis and node-redis more for one key.
+   */
+  function send(run: Entry[]): void {
     const target = abortable(client, run);
     const only = run.length === 1 ? run[0] : undefined;
-    if (only !== undefined && (reads || only.write?.[0] !== 'd')) {
+    if (only !== undefined && only.write?.[0] !== 'd') {
       sendOne(target, only);
       return;
     }
     const keys = run.map((entry) => entry.key);
-    const reply = attempt(() =>
-      reads
-        ? target.mGet(keys)
-        : target.eval(WRITES, {
-            keys,
-            arguments: run.flatMap((entry) => (entry.write as Write).map(String)),
-          }),
-    );
-    settle(run, reply, (values, i) => (Array.isArray(values) ? values[i] : undefined));
+    if (run.every((entry) => entry.write === undefined)) {
+      const reply = issue(() => target.mGet(keys));
+      settle(run, reply, (values, i) => (Array.isArray(values) ? values[i] : undefined));
+      return;
+    }
+    const args = run.flatMap((entry) => (entry.write === undefined ? ['g'] : entry.write));
+    const reply = issue(() => runScript(target, CALLS, keys, args));
+    settle(run, reply, (values, i) => callAnswer(values, i, run[i]?.write !== undefined));
   }
 
-  /**
-   * A call alone in its turn (a single cold miss, a refresh) goes as the plain command: MGET and
-   * the script cost Redis and node-redis more than GET and SET for one key.
-   */
   function sendOne(target: RedisClientLike, entry: Entry): void {
     const write = entry.write;
-    const reply = attempt(() => {
+    const reply = issue(() => {
       if (write === undefined) return target.get(entry.key);
       const [op, value, ttl] = write as ['s' | 'n', string, string];
       const options = op === 'n' ? { PX: Number(ttl), NX: true as const } : { PX: Number(ttl) };
       return target.set(entry.key, value, options).then((answer) => (answer === null ? 0 : 1));
     });
     settle([entry], reply, (value) => value);
+  }
+
+  /** Sends one command, counted while it is unanswered. */
+  function issue(call: () => Promise<unknown>): Promise<unknown> {
+    const reply = attempt(call);
+    inFlight++;
+    const answered = () => {
+      inFlight--;
+    };
+    reply.then(answered, answered);
+    return reply;
   }
 
   function enqueue(key: string, write: Write | undefined, signal: AbortSignal | undefined) {
@@ -152,7 +146,10 @@ function attempt(call: () => Promise<unknown>): Promise<unknown> {
   }
 }
 
-/** Settles each waiting call with its part of one reply, or with the reply's error. */
+/**
+ * Settles each waiting call with its part of one reply (a part that throws fails that call
+ * alone), or all of them with the reply's error.
+ */
 function settle(
   calls: ReadonlyArray<{ resolve(value: unknown): void; reject(error: unknown): void }>,
   reply: Promise<unknown>,
@@ -160,7 +157,16 @@ function settle(
 ): void {
   reply.then(
     (value) => {
-      for (const [i, call] of calls.entries()) call.resolve(part(value, i));
+      for (const [i, call] of calls.entries()) {
+        let answer: unknown;
+        try {
+          answer = part(value, i);
+        } catch (error) {
+          call.reject(error);
+          continue;
+        }
+        call.resolve(answer);
+      }
     },
     (error) => {
       for (const call of calls) call.reject(error);
@@ -178,10 +184,15 @@ function abortable(client: RedisClientLike, run: Entry[]): RedisClientLike {
   };
   if (typeof scoped.withAbortSignal !== 'function' || run.some((e) => e.signal === undefined))
     return client;
+  const only = run.length === 1 ? run[0]?.signal : undefined;
+  if (only !== undefined) return scoped.withAbortSignal(only);
+  const distinct = new Set(run.map((entry) => entry.signal as AbortSignal));
+  if (distinct.size === 1)
+    return scoped.withAbortSignal(distinct.values().next().value as AbortSignal);
   const controller = new AbortController();
-  let pending = run.length;
-  for (const entry of run) {
-    entry.signal?.addEventListener(
+  let pending = distinct.size;
+  for (const signal of distinct) {
+    signal.addEventListener(
       'abort',
       () => {
         if (--pending === 0) controller.abort();

@@ -17,6 +17,8 @@ export interface RedisClientLike {
   mGet(keys: string[]): Promise<unknown>;
   set(key: string, value: string, options: { PX: number; NX?: true }): Promise<unknown>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  /** Used when present (node-redis has it): a script sent by its SHA-1 instead of its text. */
+  evalSha?(sha1: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   publish(channel: string, message: string): Promise<unknown>;
   subscribe(channel: string, listener: ChannelListener): Promise<unknown>;
   unsubscribe(channel: string, listener?: ChannelListener): Promise<unknown>;

@@ -7,6 +7,7 @@ import {
   isCluster,
   type RedisClientLike,
 } from './client-shape.js';
+import { CALLS, callAnswer, runScript } from './script.js';
 import { createSubscriber } from './subscriber.js';
 
 /**
@@ -37,21 +38,18 @@ export interface RedisTokenStoreOptions {
   timeoutMs?: number;
 }
 
-// Compare-and-delete: releases a lease or drops a token only if it is still the same value.
-const DELETE_IF_EQUALS =
-  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
-
 /**
  * A {@link TokenStore} on Redis, Redis Cluster or Valkey through the node-redis client you pass
  * in, for `createWitboostAuth({ store })`. Keys are `keyPrefix` + `{HMAC}:jwt|lease|mark`, values
  * AES-256-GCM ciphertext: the store holds no secret. The lease is `SET NX PX`, its release and
- * `invalidate()` a compare-and-delete script, change notices a `PUBLISH` on `keyPrefix + 'changes'`
+ * `invalidate()` a compare-and-delete, change notices a `PUBLISH` on `keyPrefix + 'changes'`
  * (received on one duplicate connection, opened on first use and closed when the last
- * `WitboostAuth` using it closes). With a standalone client, the calls of one event-loop turn go
- * out together: the reads as one `MGET`, the writes as one script, the notices as one `PUBLISH`
- * (a cold start of hundreds of identities costs a few commands, not hundreds). With a cluster
- * client every call is its own command in its token's slot. Core bounds every call (about
- * 150 ms) behind a circuit breaker.
+ * `WitboostAuth` using it closes). A miss reads its keys and takes the lease in one Lua script
+ * call (`EVALSHA`, the text sent only when Redis does not know it yet). With a standalone client,
+ * the calls of one event-loop turn go out together: only reads as one `MGET`, else one script
+ * call, the notices as one `PUBLISH` (a cold start of hundreds of identities costs a few
+ * commands, not hundreds). With a cluster client every call is its own command in its token's
+ * slot. Core bounds every call (about 150 ms) behind a circuit breaker.
  *
  * @param options `client` (required), `keyPrefix`, `timeoutMs`.
  * @returns A `TokenStore`; the client stays yours to close.
@@ -94,13 +92,12 @@ export function redisTokenStore(options: RedisTokenStoreOptions): TokenStore {
 
   const subscribe = createSubscriber(client, channel);
   if (!isCluster(client)) {
-    // One connection to one server: the calls of a turn go out as one MGET and one script.
+    // One connection to one server: the calls of a turn go out together (batcher.ts).
     const batch = createBatcher(client, channel);
     return {
       timeoutMs,
       async get(key, call) {
-        const value = await batch.get(prefix + key, call?.signal);
-        return value === null || value === undefined ? undefined : String(value);
+        return asValue(await batch.get(prefix + key, call?.signal));
       },
       async set(key, value, ttlMs, call) {
         await batch.write(prefix + key, ['s', value, String(ttlMs)], call?.signal);
@@ -113,6 +110,15 @@ export function redisTokenStore(options: RedisTokenStoreOptions): TokenStore {
       async deleteIfEquals(key, value, call) {
         return Number(await batch.write(prefix + key, ['d', value], call?.signal)) === 1;
       },
+      async readAndLease(keys, lease, call) {
+        const signal = call?.signal;
+        // Queued together, so they go out in one script call (with the other calls of the turn).
+        const [values, leased] = await Promise.all([
+          Promise.all(keys.map((key) => batch.get(prefix + key, signal))),
+          batch.write(prefix + lease.key, ['n', lease.value, String(lease.ttlMs)], signal),
+        ]);
+        return { values: values.map(asValue), leased: Number(leased) === 1 };
+      },
       async publish(message) {
         await batch.publish(message);
       },
@@ -123,8 +129,7 @@ export function redisTokenStore(options: RedisTokenStoreOptions): TokenStore {
   return {
     timeoutMs,
     async get(key, call) {
-      const value = await using(call).get(prefix + key);
-      return value === null || value === undefined ? undefined : String(value);
+      return asValue(await using(call).get(prefix + key));
     },
     async set(key, value, ttlMs, call) {
       await using(call).set(prefix + key, value, { PX: ttlMs });
@@ -133,15 +138,30 @@ export function redisTokenStore(options: RedisTokenStoreOptions): TokenStore {
       return (await using(call).set(prefix + key, value, { PX: ttlMs, NX: true })) !== null;
     },
     async deleteIfEquals(key, value, call) {
-      const deleted = await using(call).eval(DELETE_IF_EQUALS, {
-        keys: [prefix + key],
-        arguments: [value],
-      });
-      return Number(deleted) === 1;
+      const reply = await runScript(using(call), CALLS, [prefix + key], ['d', value]);
+      return Number(callAnswer(reply, 0, true)) === 1;
+    },
+    async readAndLease(keys, lease, call) {
+      // A token's keys share its hash tag, hence one slot: one script call on its node.
+      const answer = await runScript(
+        using(call),
+        CALLS,
+        [...keys, lease.key].map((key) => prefix + key),
+        [...keys.map(() => 'g'), 'n', lease.value, String(lease.ttlMs)],
+      );
+      return {
+        values: keys.map((_, i) => asValue(callAnswer(answer, i, false))),
+        leased: Number(callAnswer(answer, keys.length, true)) === 1,
+      };
     },
     async publish(message, call) {
       await using(call).publish(channel, message);
     },
     subscribe,
   };
+}
+
+/** A reply as a stored value: nil (and anything but a string or Buffer) is none. */
+function asValue(value: unknown): string | undefined {
+  return value === null || value === undefined ? undefined : String(value);
 }

@@ -98,4 +98,38 @@ describe.each(majors)('redisTokenStore over a Redis Cluster with %s', (_, create
       client.destroy();
     }
   });
+
+  it('reads and leases a miss in one script call in its token’s slot', async () => {
+    const client = await create({ rootNodes: [...cluster.rootNodes] })
+      .on('error', () => {})
+      .connect();
+    const prefix = `s${Math.random().toString(36).slice(2, 8)}:`;
+    const store = redisTokenStore({ client, keyPrefix: prefix });
+    const lease = (value: string) => ({ key: '{t}:lease', value, ttlMs: 5_000 });
+    await Promise.all(cluster.nodes.map((node) => node.command(['CONFIG', 'RESETSTAT'])));
+    expect(await store.readAndLease?.(['{t}:jwt', '{t}:mark'], lease('me'))).toEqual({
+      values: [undefined, undefined],
+      leased: true,
+    });
+    await store.set('{t}:jwt', 'sealed', 60_000);
+    expect(await store.readAndLease?.(['{t}:jwt', '{t}:mark'], lease('you'))).toEqual({
+      values: ['sealed', undefined],
+      leased: false,
+    });
+    expect(await store.deleteIfEquals('{t}:lease', 'me')).toBe(true);
+    const stats = await Promise.all(
+      cluster.nodes.map((node) => node.command(['INFO', 'commandstats'])),
+    );
+    const calls = (name: string) =>
+      stats.reduce(
+        (n, text) => n + Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(text)?.[1] ?? 0),
+        0,
+      );
+    // Two reads with a lease, and the compare-and-delete: three script calls (plus, on a node
+    // that had not seen the script, one EVAL after its NOSCRIPT), one plain SET.
+    expect(calls('evalsha')).toBe(3);
+    expect(calls('eval')).toBeLessThanOrEqual(1);
+    expect(calls('mget')).toBe(0);
+    client.destroy();
+  });
 });

@@ -75,7 +75,7 @@ describe.each(majors)('redisTokenStore over %s', (_, create) => {
     client.destroy();
   });
 
-  it('sends the calls of one turn as one MGET and one script, and one PUBLISH', async () => {
+  it('sends the calls of one turn as one command: reads as one MGET, else one script', async () => {
     const client = await create({ url: redis.url })
       .on('error', () => {})
       .connect();
@@ -86,26 +86,90 @@ describe.each(majors)('redisTokenStore over %s', (_, create) => {
     await store.set('{x}:jwt', 'kept', 60_000);
     const got: string[] = [];
     const stop = await store.subscribe?.((m) => got.push(m));
-    expect(await redis.command(['CONFIG', 'RESETSTAT'])).toBe('+OK');
     const tags = Array.from({ length: 40 }, (_, i) => `{t${i}}`);
-    const [values, leases, again] = await Promise.all([
-      Promise.all(['{x}', ...tags].map((tag) => store.get(`${tag}:jwt`))),
-      Promise.all(tags.map((tag) => store.setIfAbsent(`${tag}:lease`, 'me', 5_000))),
-      Promise.all(tags.map((tag) => store.setIfAbsent(`${tag}:lease`, 'you', 5_000))),
-      store.publish?.('one'),
-      store.publish?.('two'),
-    ]);
+    const stats = async () => {
+      const text = await redis.command(['INFO', 'commandstats']);
+      const calls = (name: string) =>
+        Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(text)?.[1] ?? 0);
+      return ['mget', 'get', 'evalsha', 'eval', 'publish'].map(calls);
+    };
+
+    expect(await redis.command(['CONFIG', 'RESETSTAT'])).toBe('+OK');
+    const values = await Promise.all(['{x}', ...tags].map((tag) => store.get(`${tag}:jwt`)));
     expect(values).toEqual(['kept', ...tags.map(() => undefined)]);
-    expect(leases.every(Boolean)).toBe(true);
-    expect(again.some(Boolean)).toBe(false); // same turn, after the first: in order, NX refused
-    const stats = await redis.command(['INFO', 'commandstats']);
-    const calls = (name: string) =>
-      Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
-    // (SETs run inside the script count as SET calls too: Redis counts them.)
-    expect([calls('mget'), calls('eval'), calls('publish'), calls('get')]).toEqual([1, 1, 1, 0]);
+    expect(await stats()).toEqual([1, 0, 0, 0, 0]);
+
+    // A turn with writes: one script call, by its SHA-1; the text only after SCRIPT FLUSH
+    // (NOSCRIPT), and never again once Redis knows it. The calls keep their order.
+    expect(await redis.command(['SCRIPT', 'FLUSH'])).toBe('+OK');
+    for (const [round, owner] of [
+      [0, 'me'],
+      [1, 'you'],
+    ] as const) {
+      expect(await redis.command(['CONFIG', 'RESETSTAT'])).toBe('+OK');
+      const [value, leases, again, misses] = await Promise.all([
+        store.get('{x}:jwt'),
+        Promise.all(tags.map((tag) => store.setIfAbsent(`${tag}:lease`, owner, 5_000))),
+        Promise.all(tags.map((tag) => store.setIfAbsent(`${tag}:lease`, 'other', 5_000))),
+        Promise.all(tags.map((tag) => store.get(`${tag}:jwt`))),
+        store.publish?.(`one ${round}`),
+        store.publish?.(`two ${round}`),
+      ]);
+      expect(value).toBe('kept');
+      expect(leases.every(Boolean)).toBe(round === 0);
+      expect(again.some(Boolean)).toBe(false); // same turn, after the first: NX refused
+      expect(misses.every((v) => v === undefined)).toBe(true);
+      // (GETs and SETs run inside the script count as calls of their own: Redis counts them.)
+      expect(await stats()).toEqual([0, 41, 1, round === 0 ? 1 : 0, 1]);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(got).toEqual(['one', 'two']); // one message, two lines, two notifications
+    expect(got).toEqual(['one 0', 'two 0', 'one 1', 'two 1']); // one message a turn, a line each
     await stop?.();
+    client.destroy();
+  });
+
+  it('reads and leases a miss in one script call, and fails only a refused write', async () => {
+    const client = await create({ url: redis.url })
+      .on('error', () => {})
+      .connect();
+    const prefix = `r${Math.random().toString(36).slice(2)}:`;
+    const store = redisTokenStore({ client, keyPrefix: prefix });
+    const lease = (value: string) => ({ key: '{k}:lease', value, ttlMs: 5_000 });
+    await store.readAndLease?.(['{w}:jwt'], { key: '{w}:lease', value: 'me', ttlMs: 9 }); // known
+    expect(await redis.command(['CONFIG', 'RESETSTAT'])).toBe('+OK');
+    expect(await store.readAndLease?.(['{k}:jwt', '{k}:mark'], lease('me'))).toEqual({
+      values: [undefined, undefined],
+      leased: true,
+    });
+    const text = await redis.command(['INFO', 'commandstats']);
+    const calls = (name: string) =>
+      Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(text)?.[1] ?? 0);
+    // One EVALSHA; the two GETs and the SET NX ran inside it (Redis counts those, too).
+    expect(['evalsha', 'eval', 'mget', 'get', 'set'].map(calls)).toEqual([1, 0, 0, 2, 1]);
+    await client.set(`${prefix}{k}:jwt`, 'sealed');
+    await client.lPush(`${prefix}{k}:mark`, 'not a string'); // another type reads as nothing
+    expect(await store.readAndLease?.(['{k}:jwt', '{k}:mark'], lease('you'))).toEqual({
+      values: ['sealed', undefined],
+      leased: false,
+    });
+    expect(await client.get(`${prefix}{k}:lease`)).toBe('me');
+
+    // Full (noeviction): the writes of a turn are refused, its reads still answer.
+    await redis.command(['CONFIG', 'SET', 'maxmemory-policy', 'noeviction']);
+    await redis.command(['CONFIG', 'SET', 'maxmemory', '1']);
+    try {
+      const [read, leased, combined] = await Promise.allSettled([
+        store.get('{k}:jwt'),
+        store.setIfAbsent('{other}:lease', 'me', 5_000),
+        store.readAndLease?.(['{n}:jwt', '{n}:mark'], { key: '{n}:lease', value: 'me', ttlMs: 9 }),
+      ]);
+      expect(read).toEqual({ status: 'fulfilled', value: 'sealed' });
+      expect(leased.status).toBe('rejected');
+      expect(String((leased as PromiseRejectedResult).reason)).toMatch(/refused the write: OOM/);
+      expect(combined.status).toBe('rejected');
+    } finally {
+      await redis.command(['CONFIG', 'SET', 'maxmemory', '0']);
+    }
     client.destroy();
   });
 

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { redisCommand } from './redis-command.js';
 
-/** A throwaway `redis-server` on a loopback port, persistence off. */
+/** A throwaway `redis-server` (or `valkey-server`) on a loopback port, persistence off. */
 export interface RedisServer {
   readonly port: number;
   readonly url: string;
@@ -20,11 +20,13 @@ export interface RedisServerOptions {
   args?: readonly string[];
   /** The working directory (where a cluster node writes its nodes.conf). */
   cwd?: string;
+  /** The server binary: `valkey-server` takes the same arguments. @default 'redis-server' */
+  binary?: 'redis-server' | 'valkey-server';
 }
 
-/** Whether `redis-server` is on the PATH. */
-export function hasRedisServer(): boolean {
-  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+/** Whether `binary` (`redis-server` unless told) is on the PATH. */
+export function hasRedisServer(binary: RedisServerOptions['binary'] = 'redis-server'): boolean {
+  return spawnSync(binary, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
 /** A port that was free on 127.0.0.1 a moment ago. */
@@ -42,12 +44,13 @@ export async function freePort(): Promise<number> {
  */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
+  const binary = options.binary ?? 'redis-server';
   let child: ChildProcess | undefined;
   const command = (args: readonly string[]) => redisCommand(port, args);
 
   async function launch(): Promise<void> {
     const proc = spawn(
-      'redis-server',
+      binary,
       [
         '--port',
         String(port),
@@ -64,18 +67,18 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     child = proc;
     const failed = new Promise<never>((_, reject) => {
       proc.once('error', () =>
-        reject(new Error('redis-server is not on the PATH (apt-get install redis-server)')),
+        reject(new Error(`${binary} is not on the PATH (apt-get install ${binary})`)),
       );
     });
     failed.catch(() => {});
     for (let i = 0; i < 100; i++) {
-      if (proc.exitCode !== null) throw new Error(`redis-server exited with ${proc.exitCode}`);
+      if (proc.exitCode !== null) throw new Error(`${binary} exited with ${proc.exitCode}`);
       const reply = await Promise.race([command(['PING']).catch(() => ''), failed]);
       if (reply === '+PONG') return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await stop();
-    throw new Error('redis-server did not answer PING within 5 s');
+    throw new Error(`${binary} did not answer PING within 5 s`);
   }
 
   async function stop(): Promise<void> {

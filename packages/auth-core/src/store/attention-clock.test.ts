@@ -12,9 +12,12 @@ describe('createAttentionClock', () => {
     const clock = createAttentionClock();
     const release = clock.hold();
     const start = clock.now();
+    const wallStart = performance.now();
     await sleep(100);
     const free = clock.now() - start;
-    expect(free).toBeGreaterThan(50);
+    // Not a fixed share of the 100 ms: on a starved machine the clock rightly counts less.
+    expect(free).toBeGreaterThan(0);
+    expect(free).toBeLessThanOrEqual(performance.now() - wallStart);
     busy(300); // no tick can run: the clock must not count this
     const during = clock.now() - start - free;
     await sleep(30);

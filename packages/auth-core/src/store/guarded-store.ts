@@ -14,12 +14,22 @@ export interface GuardedStore {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
   lease(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** `keys` read and the lease taken in one call, when the store can (`readAndLease`). */
+  readAndLease:
+    | ((keys: readonly string[], lease: string, owner: string, ttlMs: number) => Promise<Leased>)
+    | undefined;
   release(key: string, owner: string): Promise<boolean>;
   remove(key: string, value: string): Promise<boolean>;
   /** Fire and forget: a lost message only costs a waiter one poll interval. */
   publish(message: string): void;
   /** Whether a call made now would be attempted. */
   usable(): boolean;
+}
+
+/** What a read with a lease found: the values of its keys, and whether the lease was taken. */
+export interface Leased {
+  values: Array<string | undefined>;
+  leased: boolean;
 }
 
 /** However busy the store, a call never waits longer than this many timeouts. */
@@ -118,6 +128,7 @@ export function guardStore(
 
   const found = (value: string | undefined): Outcome => (value === undefined ? 'miss' : 'hit');
   const done = (): Outcome => 'ok';
+  const readAndLease = store.readAndLease?.bind(store);
 
   return {
     get: (key) => call('get', (signal) => store.get(key, { signal }).then(asValue), found),
@@ -133,6 +144,19 @@ export function guardStore(
         (signal) => store.setIfAbsent(key, owner, ttlMs, { signal }).then(Boolean),
         done,
       ),
+    // One call, one event: reported as the read it is (a hit when any key had a value).
+    readAndLease:
+      readAndLease === undefined
+        ? undefined
+        : (keys, lease, owner, ttlMs) =>
+            call(
+              'get',
+              (signal) =>
+                readAndLease(keys, { key: lease, value: owner, ttlMs }, { signal }).then((answer) =>
+                  asLeased(answer, keys.length),
+                ),
+              (answer) => found(answer.values.find((value) => value !== undefined)),
+            ),
     release: (key, owner) =>
       call('release', (signal) => store.deleteIfEquals(key, owner, { signal }).then(Boolean), done),
     remove: (key, value) =>
@@ -154,6 +178,15 @@ export function guardStore(
 /** A store answering something other than a string or nothing is as good as a miss. */
 function asValue(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/** A store's answer to `readAndLease`, checked: a malformed one is a failed call, not a miss. */
+function asLeased(answer: unknown, count: number): Leased {
+  const { values, leased } = (answer ?? {}) as { values?: unknown; leased?: unknown };
+  if (!Array.isArray(values) || values.length !== count || typeof leased !== 'boolean') {
+    throw new TypeError('readAndLease answered something else than { values, leased }');
+  }
+  return { values: values.map(asValue), leased };
 }
 
 /** The class of a store failure, for the breaker's event: never its message (it may quote data). */

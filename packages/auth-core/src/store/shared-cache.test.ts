@@ -4,6 +4,7 @@ import { memoryTokenStore } from '../../test/memory-token-store.js';
 import { WitboostAuthError } from '../errors.js';
 import type { WitboostAuthEvent } from '../types.js';
 import { createSharedCache, type SharedCacheTuning, type SlotKey } from './shared-cache.js';
+import type { TokenStore } from './token-store.js';
 
 const key: SlotKey = {
   accessToken: ACCESS_TOKEN,
@@ -39,7 +40,23 @@ function exchanger(ms = 20, make = () => recordFor()) {
   return counter;
 }
 
-function replica(store: ReturnType<typeof memoryTokenStore>['store'], tuning = fast) {
+/** The memory store with `readAndLease` (the reads and the lease in one call), counted. */
+function withReadAndLease(store: TokenStore) {
+  const counted = { calls: 0, fail: false, answer: undefined as unknown };
+  const combined: TokenStore = {
+    ...store,
+    async readAndLease(keys, lease) {
+      counted.calls++;
+      if (counted.fail) throw new Error('connection reset');
+      if (counted.answer !== undefined) return counted.answer as never;
+      const values = await Promise.all(keys.map((k) => store.get(k)));
+      return { values, leased: await store.setIfAbsent(lease.key, lease.value, lease.ttlMs) };
+    },
+  };
+  return { store: combined, counted };
+}
+
+function replica(store: TokenStore, tuning = fast) {
   const events: WitboostAuthEvent[] = [];
   return { cache: createSharedCache(store, (e) => events.push(e), tuning), events };
 }
@@ -209,5 +226,110 @@ describe('createSharedCache', () => {
       expect(dump).not.toContain(secret);
     }
     await cache.close();
+  });
+
+  it('hands the token out before writing it, and the write still lands', async () => {
+    const memory = memoryTokenStore();
+    let release: (() => void) | undefined;
+    const slowSet: TokenStore = {
+      ...memory.store,
+      async set(...args) {
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        return memory.store.set(...args);
+      },
+    };
+    const a = replica(slowSet);
+    const { record, from } = await a.cache.acquire(key, exchanger(1).run, { refresh: false });
+    expect(from).toBe('exchange');
+    expect(release).toBeUndefined(); // the caller has it before the write is made
+    await sleep(5);
+    expect(release).toBeDefined(); // ...which then goes out, and stays pending
+    expect([...memory.entries.keys()].some((k) => k.endsWith(':jwt'))).toBe(false);
+    release?.();
+    await sleep(5);
+    const b = replica(memory.store);
+    const shared = await b.cache.acquire(key, exchanger().run, { refresh: false });
+    expect(shared).toEqual({ record, from: 'store' });
+    await Promise.all([a.cache.close(), b.cache.close()]);
+  });
+
+  it('reports a write that fails after the hand-out as an event, never as a failure', async () => {
+    const memory = memoryTokenStore();
+    const failing: TokenStore = {
+      ...memory.store,
+      set: () => Promise.reject(new Error('OOM command not allowed')),
+    };
+    const { cache, events } = replica(failing);
+    const result = await cache.acquire(key, exchanger(1).run, { refresh: false });
+    expect(result.from).toBe('exchange');
+    await sleep(5);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'store_call', op: 'set', outcome: 'error' }),
+    );
+    expect(memory.calls).toContain('deleteIfEquals'); // the lease is still given back
+    await cache.close();
+  });
+
+  it('writes what is pending before drop() and close(), so nothing is lost or left behind', async () => {
+    const memory = memoryTokenStore();
+    const a = replica(memory.store);
+    const first = await a.cache.acquire(key, exchanger(1).run, { refresh: false });
+    a.cache.drop(key, first.record.jwt); // in the same tick: the write goes first, then the drop
+    await sleep(10);
+    expect([...memory.entries.keys()].some((k) => k.endsWith(':jwt'))).toBe(false);
+    const other = { ...key, scope: 'service:computational-governance' };
+    const second = await a.cache.acquire(other, exchanger(1).run, { refresh: false });
+    await a.cache.close(); // in the same tick: the write is still made
+    await sleep(10);
+    const b = replica(memory.store);
+    expect(await b.cache.acquire(other, exchanger().run, { refresh: false })).toEqual({
+      record: second.record,
+      from: 'store',
+    });
+    await b.cache.close();
+  });
+
+  it('reads and leases in one call when the store has readAndLease', async () => {
+    const memory = memoryTokenStore();
+    const { store, counted } = withReadAndLease(memory.store);
+    const replicas = [replica(store), replica(store), replica(store)];
+    const exchange = exchanger(30);
+    const results = await Promise.all(
+      replicas.map(({ cache }) => cache.acquire(key, exchange.run, { refresh: false })),
+    );
+    expect(exchange.count).toBe(1);
+    expect(results.map((r) => r.from).sort()).toEqual(['exchange', 'store', 'store']);
+    expect(memory.calls.filter((c) => c === 'get' || c === 'setIfAbsent')).toHaveLength(
+      3 * counted.calls, // only through readAndLease: a token and a mark read, a lease
+    );
+    const events = replicas.flatMap((r) => r.events);
+    const reads = events.filter((e) => e.type === 'store_call' && e.op === 'get');
+    expect(reads).toHaveLength(counted.calls); // one call, one event
+    expect(events.some((e) => e.type === 'store_call' && e.op === 'lease')).toBe(false);
+    await sleep(5);
+    const leases = [...memory.entries.keys()].filter((k) => k.endsWith(':lease'));
+    expect(leases).toEqual([]); // every lease given back, the hits' ones included
+    await Promise.all(replicas.map(({ cache }) => cache.close()));
+  });
+
+  it('exchanges at once when readAndLease fails or answers something malformed', async () => {
+    for (const fault of ['throw', 'malformed'] as const) {
+      const memory = memoryTokenStore();
+      const { store, counted } = withReadAndLease(memory.store);
+      if (fault === 'throw') counted.fail = true;
+      else counted.answer = { values: ['x'], leased: 'yes' };
+      const { cache, events } = replica(store);
+      const exchange = exchanger(1);
+      const startedAt = Date.now();
+      const result = await cache.acquire(key, exchange.run, { refresh: false });
+      expect(result.from).toBe('exchange');
+      expect(Date.now() - startedAt).toBeLessThan(200);
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'store_call', op: 'get', outcome: 'error' }),
+      );
+      await cache.close();
+    }
   });
 });

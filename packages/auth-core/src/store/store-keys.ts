@@ -15,23 +15,52 @@ export interface SlotKeys {
   readonly token: string;
   readonly lease: string;
   readonly mark: string;
-  /** AES-256-GCM key, derived from the access token: the store never holds it. */
+  /**
+   * AES-256-GCM key, derived from the access token: the store never holds it. Derived on first
+   * use: a cold miss reads nothing to open, so the derivation waits until after the exchange.
+   */
   readonly aesKey: Buffer;
 }
 
 const VERSION = 'wb-auth-store:v1';
 
+class DerivedKeys implements SlotKeys {
+  readonly tag: string;
+  readonly token: string;
+  readonly lease: string;
+  readonly mark: string;
+  #accessToken: string | undefined;
+  #context: string;
+  #aesKey: Buffer | undefined;
+
+  constructor(accessToken: string, context: string) {
+    const id = createHmac('sha256', accessToken).update(context).digest('base64url');
+    this.tag = `{${id}}`;
+    this.token = `${this.tag}:jwt`;
+    this.lease = `${this.tag}:lease`;
+    this.mark = `${this.tag}:mark`;
+    this.#accessToken = accessToken;
+    this.#context = context;
+  }
+
+  get aesKey(): Buffer {
+    if (this.#aesKey === undefined) {
+      const secret = this.#accessToken as string;
+      this.#aesKey = Buffer.from(hkdfSync('sha256', secret, VERSION, this.#context, 32));
+      this.#accessToken = undefined; // held only until the key exists
+    }
+    return this.#aesKey;
+  }
+}
+
 /**
  * The keys of `key`: `{HMAC-SHA256(access token, context)}:<kind>`. The braces are a Redis
  * Cluster hash tag, so a token's value, lease and marker share a slot. Without the access token
- * nobody can tell which key belongs to whom, nor compute the AES key.
+ * nobody can tell which key belongs to whom, nor compute the AES key (HKDF of the access token).
  */
 export function slotKeys(key: SlotKey): SlotKeys {
   const context = `${VERSION}\n${key.baseUrl}\n${key.scope ?? ''}\n${key.durationSeconds}`;
-  const id = createHmac('sha256', key.accessToken).update(context).digest('base64url');
-  const tag = `{${id}}`;
-  const aesKey = Buffer.from(hkdfSync('sha256', key.accessToken, VERSION, context, 32));
-  return { tag, token: `${tag}:jwt`, lease: `${tag}:lease`, mark: `${tag}:mark`, aesKey };
+  return new DerivedKeys(key.accessToken, context);
 }
 
 /**

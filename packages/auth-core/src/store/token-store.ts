@@ -76,6 +76,18 @@ export interface TokenStore {
    * deleted.
    */
   deleteIfEquals(key: string, value: string, options?: TokenStoreCallOptions): Promise<boolean>;
+  /**
+   * Optional: a miss in one round trip. Reads `keys` and, together with the reads (atomically
+   * when the store can, e.g. a Redis script), does `setIfAbsent(lease.key, lease.value,
+   * lease.ttlMs)`. Resolves the values in the order of `keys` (`undefined` for none) and whether
+   * the lease was taken. All keys share one hash tag. Without it, core calls `get` per key and
+   * `setIfAbsent` at the same time, which costs a store such as Redis more commands.
+   */
+  readAndLease?(
+    keys: readonly string[],
+    lease: { key: string; value: string; ttlMs: number },
+    options?: TokenStoreCallOptions,
+  ): Promise<{ values: Array<string | undefined>; leased: boolean }>;
   /** Sends `message` (opaque ASCII, no secret) to every subscriber, this process included. */
   publish?(message: string, options?: TokenStoreCallOptions): Promise<void>;
   /**
