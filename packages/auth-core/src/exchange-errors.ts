@@ -1,3 +1,4 @@
+import { systemClock } from './engine/clock.js';
 import { WitboostAuthError } from './errors.js';
 import type { ExchangeRequest } from './exchange.js';
 import { redactHeldSecrets, redactSecrets, truncate } from './redact.js';
@@ -32,7 +33,8 @@ export function statusError(
     );
   }
   const headers = response.headers;
-  const retryAfterMs = parseRetryAfter(headers.get('retry-after'), Date.now(), headers.get('date'));
+  const now = (request.clock ?? systemClock).now();
+  const retryAfterMs = parseRetryAfter(headers.get('retry-after'), now, headers.get('date'));
   if (retryAfterMs !== undefined) options.retryAfterMs = retryAfterMs;
   const wait =
     retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)}s)`;

@@ -10,6 +10,8 @@ import {
   jwtFor,
   makeJwt,
 } from '../test/helpers.js';
+import { systemClock } from './engine/clock.js';
+import { exchangeOnce } from './exchange.js';
 
 const baseUrl = 'https://witboost.example.com';
 
@@ -227,6 +229,27 @@ describe('exchangeAccessToken', () => {
     );
     expect((error as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(55_000);
     expect((error as { retryAfterMs: number }).retryAfterMs).toBeLessThanOrEqual(60_000);
+  });
+
+  it('measures an HTTP-date Retry-After without a Date header on the engine clock', async () => {
+    // The engine's clock, not Date.now(): in virtual time the two differ (here by 30 s).
+    const clock = { ...systemClock, now: () => Date.now() + 30_000 };
+    const date = new Date(Date.now() + 60_000).toUTCString();
+    const stub = exchangeStub(() => jsonResponse(429, {}, { 'retry-after': date }));
+    const error = await exchangeOnce({
+      endpoint: `${baseUrl}/api/auth/access-tokens/jwt`,
+      accessToken: ACCESS_TOKEN,
+      durationSeconds: 300,
+      scope: undefined,
+      fetch: stub.fetch,
+      signal: undefined,
+      timeoutMs: 5_000,
+      principal: 'service',
+      clock,
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'rate_limited' });
+    expect((error as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(25_000);
+    expect((error as { retryAfterMs: number }).retryAfterMs).toBeLessThanOrEqual(30_000);
   });
 
   const now = () => Math.floor(Date.now() / 1000);
