@@ -1,4 +1,3 @@
-import { systemClock } from './engine/clock.js';
 import { WitboostAuthError } from './errors.js';
 import type { ExchangeRequest } from './exchange.js';
 import { redactHeldSecrets, redactSecrets, truncate } from './redact.js';
@@ -10,6 +9,7 @@ export function statusError(
   text: string,
   request: ExchangeRequest,
   errorOptions: WitboostAuthErrorOptions,
+  now: number,
 ): WitboostAuthError {
   const status = response.status;
   const said = serverMessage(text, request.accessToken);
@@ -33,7 +33,6 @@ export function statusError(
     );
   }
   const headers = response.headers;
-  const now = (request.clock ?? systemClock).now();
   const retryAfterMs = parseRetryAfter(headers.get('retry-after'), now, headers.get('date'));
   if (retryAfterMs !== undefined) options.retryAfterMs = retryAfterMs;
   const wait =

@@ -162,7 +162,8 @@ export async function exchangeOnce(request: ExchangeRequest): Promise<ExchangeRe
         { ...errorOptions, cause: sanitizeCause(error) },
       );
     }
-    if (response.status !== 200) throw statusError(response, text ?? '', request, errorOptions);
+    if (response.status !== 200)
+      throw statusError(response, text ?? '', request, errorOptions, clock.now());
     if (text === undefined) {
       throw invalidAnswer(`its body is larger than ${MAX_BODY_BYTES} bytes`, errorOptions);
     }

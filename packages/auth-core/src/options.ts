@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from './engine/clock.js';
 import { invalidOption, typeName } from './errors.js';
 import { toWitboostLogger } from './logger-adapter.js';
 import type { TokenStore } from './store/token-store.js';
@@ -160,7 +161,7 @@ export function checkDurationSeconds(value: unknown): number {
 
 /** A delay setTimeout can honour: more than 0 and at most 2^31 − 1 ms. */
 export function checkTimeoutMs(value: unknown, what: string): number {
-  if (typeof value !== 'number' || !(value > 0) || value > 2_147_483_647) {
+  if (typeof value !== 'number' || !(value > 0) || value > MAX_TIMER_MS) {
     invalidOption(
       `${what} must be a positive number of milliseconds (got ${describeValue(value)})`,
     );

@@ -161,7 +161,7 @@ export function redisTokenStore(options: RedisTokenStoreOptions): TokenStore {
   };
 }
 
-/** A reply as a stored value: nil (and anything but a string or Buffer) is none. */
+/** A reply as a stored value: nil is none, anything else its text. */
 function asValue(value: unknown): string | undefined {
   return value === null || value === undefined ? undefined : String(value);
 }

@@ -11,7 +11,7 @@ export interface Clock {
 }
 
 // setTimeout fires at once for larger delays.
-const MAX_TIMER_MS = 2_147_483_647;
+export const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * Exact up to 1 s, else the largest power of two below (re-armed for the rest on waking). Node
