@@ -21,6 +21,8 @@ process.stdin.resume();
 
 export interface LoopbackServer {
   url: string;
+  /** The server process, e.g. to pin it to a CPU. */
+  pid: number | undefined;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
     close: async () => {
       child.stdin.end();
       await exited;

@@ -5,6 +5,7 @@ import type { BenchContext } from '../harness/context.js';
 import { cpuRate, type LoadSample, wallRate } from '../harness/load.js';
 import { startLoopbackServer } from '../harness/loopback-server.js';
 import { pairedRatio } from '../harness/ops.js';
+import { pinToCpu, placement } from '../harness/pin.js';
 import type { BenchResult } from '../harness/result.js';
 import { median, round } from '../harness/stats.js';
 
@@ -25,6 +26,7 @@ async function startClient(kind: Kind, warmup: number, env: NodeJS.ProcessEnv): 
     execArgv: ['--expose-gc', '--import', import.meta.resolve('tsx')],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  pinToCpu(child.pid, 1);
   const next = <T>(key: string) =>
     new Promise<T>((resolve, reject) => {
       const onMessage = (message: Record<string, T>) => {
@@ -64,11 +66,13 @@ async function startClient(kind: Kind, warmup: number, env: NodeJS.ProcessEnv): 
  * faster client finished first and the slower one ran its tail alone, with other CPU time per
  * request). Several pairs of processes, which one starts first alternating. Throughput is
  * requests per second of the client process's CPU time; wall-clock figures go in the note. The
- * ratio is the median of the per-window ratios. `BENCH_AXIOS_AA=1` runs the static client on
+ * ratio is the median of the per-window ratios. Both clients share one CPU and the server has the
+ * other (see `pinToCpu`). `BENCH_AXIOS_AA=1` runs the static client on
  * both sides: the method's own bias, which should be ~1.00.
  */
 export async function axiosOverheadMetric(ctx: BenchContext): Promise<BenchResult> {
   const server = await startLoopbackServer();
+  const pinned = pinToCpu(server.pid, 0);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     WB_URL: ctx.wb.url,
@@ -111,6 +115,6 @@ export async function axiosOverheadMetric(ctx: BenchContext): Promise<BenchResul
     goal: 0.97,
     better: 'higher',
     unit: 'req/CPU-s',
-    note: `${aa ? 'A/A RUN (static vs static): ' : ''}createWitboostAxios vs axios.create with a static Authorization header; GET to a node:http server in a child process, ${CONCURRENCY} concurrent loops, keep-alive agents; each client in its own process, ${pairs} pairs of processes (which starts first alternating), each warmed up by ${warmup} requests, then ${rounds} windows of ${windowMs} ms with both clients at once; requests per second of client CPU time, ratio = median of ${ratios.length} per-window ratios (range ${round(Math.min(...ratios), 3)}–${round(Math.max(...ratios), 3)}; all windows pooled: ${round(pooled(samples.ours) / pooled(samples.static), 3)}); wall clock: ${Math.round(median(wall.ours))} vs ${Math.round(median(wall.static))} req/s, ratio ${round(pairedRatio(wall.ours, wall.static), 3)}`,
+    note: `${aa ? 'A/A RUN (static vs static): ' : ''}createWitboostAxios vs axios.create with a static Authorization header; GET to a node:http server in a child process (${placement(pinned, 'both clients', 'the server')}), ${CONCURRENCY} concurrent loops, keep-alive agents; each client in its own process, ${pairs} pairs of processes (which starts first alternating), each warmed up by ${warmup} requests, then ${rounds} windows of ${windowMs} ms with both clients at once; requests per second of client CPU time, ratio = median of ${ratios.length} per-window ratios (range ${round(Math.min(...ratios), 3)}–${round(Math.max(...ratios), 3)}; all windows pooled: ${round(pooled(samples.ours) / pooled(samples.static), 3)}); wall clock: ${Math.round(median(wall.ours))} vs ${Math.round(median(wall.static))} req/s, ratio ${round(pairedRatio(wall.ours, wall.static), 3)}`,
   };
 }

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { BenchContext } from '../harness/context.js';
 import { pairedRatio } from '../harness/ops.js';
+import { pinToCpu, placement } from '../harness/pin.js';
 import type { BenchResult } from '../harness/result.js';
 import { median, round } from '../harness/stats.js';
 
@@ -14,6 +15,7 @@ const TSX = ['--import', import.meta.resolve('tsx')];
 
 interface Server {
   url: string;
+  pinned: boolean;
   cpuMs(): Promise<number>;
   close(): Promise<void>;
 }
@@ -29,6 +31,7 @@ async function startServer(
     execArgv: TSX,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  const pinned = pinToCpu(child.pid, 1);
   const next = <T>(key: string) =>
     new Promise<T>((resolve, reject) => {
       const onMessage = (message: Record<string, T>) => {
@@ -45,6 +48,7 @@ async function startServer(
   const port = await next<number>('port');
   return {
     url: `http://127.0.0.1:${port}/`,
+    pinned,
     cpuMs: () => {
       const reply = next<number>('cpuMs');
       child.send('cpu');
@@ -74,6 +78,7 @@ async function load(url: string, size: string): Promise<Load> {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
+  pinToCpu(child.pid, 0);
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
@@ -102,7 +107,8 @@ async function sample(server: Server, size: string): Promise<{ cpu: number; wall
  * number of requests the faster server finished first and the slower one ran its tail alone,
  * on a quieter machine), so whatever the machine does slows both; throughput
  * is requests per second of the server process's CPU time (what the middleware costs), and the
- * ratio is the median of the per-pair ratios. Wall-clock figures go in the note.
+ * ratio is the median of the per-pair ratios. Both servers share one CPU and the load generators
+ * the other (see `pinToCpu`). Wall-clock figures go in the note.
  */
 export async function middlewareOverheadMetric(
   ctx: BenchContext,
@@ -142,7 +148,7 @@ export async function middlewareOverheadMetric(
       goal: 0.97,
       better: 'higher',
       unit: 'req/CPU-s',
-      note: `${framework} app with witboostAuth({ auth }) whose handler awaits authorizationFor(url) vs the same app without it awaiting a constant header; each server in its own process with its own autocannon process (${CONNECTIONS} keep-alive connections), both pairs at once, ${pairs} pairs of ${seconds} s windows after ${warmup} warm-up requests; requests per second of server CPU time, ratio = median of per-pair ratios (range ${round(Math.min(...ratios), 3)}–${round(Math.max(...ratios), 3)}); wall clock: ${Math.round(median(wall.ours))} vs ${Math.round(median(wall.bare))} req/s, ratio ${round(pairedRatio(wall.ours, wall.bare), 3)}`,
+      note: `${framework} app with witboostAuth({ auth }) whose handler awaits authorizationFor(url) vs the same app without it awaiting a constant header; each server in its own process with its own autocannon process (${CONNECTIONS} keep-alive connections; ${placement(ours.pinned && bare.pinned, 'both servers', 'both load generators')}), both pairs at once, ${pairs} pairs of ${seconds} s windows after ${warmup} warm-up requests; requests per second of server CPU time, ratio = median of per-pair ratios (range ${round(Math.min(...ratios), 3)}–${round(Math.max(...ratios), 3)}); wall clock: ${Math.round(median(wall.ours))} vs ${Math.round(median(wall.bare))} req/s, ratio ${round(pairedRatio(wall.ours, wall.bare), 3)}`,
     };
   } finally {
     await Promise.all([ours.close(), bare.close()]);
