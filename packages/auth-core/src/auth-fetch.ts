@@ -1,4 +1,5 @@
 import { CREDENTIAL_HEADERS, isReplayableBody } from './http-rules.js';
+import { ownOptions } from './options.js';
 import { redactSecrets } from './redact.js';
 import type { WitboostAuth, WitboostAuthEvent } from './types.js';
 import { resolveAgainstBase } from './url/resolve.js';
@@ -60,15 +61,19 @@ export function createAuthFetch(deps: AuthFetchDeps): WitboostAuth['fetch'] {
     let hops = 0;
 
     const send = (headers: Headers): Promise<Response> =>
-      deps.fetch(url.href, {
-        ...plan.rest,
-        method,
-        headers,
-        body,
-        redirect: 'manual',
-        signal,
-        ...(isReplayableBody(body) ? {} : { duplex: 'half' as const }),
-      });
+      // A null prototype: fetch reads inherited init fields (a polluted `mode`, `credentials`).
+      deps.fetch(
+        url.href,
+        ownOptions({
+          ...plan.rest,
+          method,
+          headers,
+          body,
+          redirect: 'manual',
+          signal,
+          ...(isReplayableBody(body) ? {} : { duplex: 'half' as const }),
+        }),
+      );
 
     for (;;) {
       const headers = new Headers(plan.headers);

@@ -124,19 +124,23 @@ export async function exchangeOnce(request: ExchangeRequest): Promise<ExchangeRe
   try {
     let text: string | undefined;
     try {
-      const answer = request.fetch(request.endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        // JSON.stringify leaves out an undefined scope.
-        body: JSON.stringify({
-          access_token: request.accessToken,
-          duration_seconds: request.durationSeconds,
-          scope: request.scope,
+      // A null prototype: fetch reads `mode`, `credentials`… of its init, inherited ones too.
+      const answer = request.fetch(
+        request.endpoint,
+        ownOptions({
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          // JSON.stringify leaves out an undefined scope.
+          body: JSON.stringify({
+            access_token: request.accessToken,
+            duration_seconds: request.durationSeconds,
+            scope: request.scope,
+          }),
+          // The body carries the access token: a redirect must never forward it anywhere.
+          redirect: 'manual',
+          signal: controller.signal,
         }),
-        // The body carries the access token: a redirect must never forward it anywhere.
-        redirect: 'manual',
-        signal: controller.signal,
-      });
+      );
       // An answer arriving after we gave up still holds a connection: release it.
       Promise.resolve(answer).then(
         (late) => {

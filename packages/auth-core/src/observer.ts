@@ -30,7 +30,8 @@ export function createObserver(
   telemetry?: (event: WitboostAuthEvent) => void,
 ): (event: WitboostAuthEvent) => void {
   const log =
-    logger && ((event: WitboostAuthEvent) => logger[levelOf(event)](event, MESSAGES[event.type]));
+    logger &&
+    ((event: WitboostAuthEvent) => logger[levelOf(event)](logFields(event), MESSAGES[event.type]));
   const sinks = [telemetry, onEvent, log].filter((sink) => sink !== undefined);
   return function emit(event) {
     // Checked per event: an agent may subscribe after the instance was created.
@@ -43,6 +44,13 @@ export function createObserver(
       }
     }
   };
+}
+
+/** pino and other JSON loggers own `level`: a lookup's cache level goes out as `cacheLevel`. */
+function logFields(event: WitboostAuthEvent): object {
+  if (event.type !== 'cache_lookup') return event;
+  const { level, ...rest } = event;
+  return { ...rest, cacheLevel: level };
 }
 
 function levelOf(event: WitboostAuthEvent): Level {

@@ -39,6 +39,19 @@ describe('access tokens', () => {
 });
 
 describe('successful exchange', () => {
+  test('reads only the body’s own fields: a polluted Object.prototype.scope is no scope', async () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.scope = CG_SCOPE;
+    let jwt: string;
+    try {
+      jwt = await exchange(wb, wb.issueAccessToken());
+    } finally {
+      delete proto.scope;
+    }
+    expect(claims(jwt).scope).toBeUndefined();
+    expect(wb.stats.exchanges.byScope).not.toHaveProperty(CG_SCOPE);
+  });
+
   test('returns only { jwt }: an ES256 JWT with sub, iat, exp, iss, jti and no scope', async () => {
     const res = await postExchange(wb, { access_token: wb.issueAccessToken({ subject: 'sa:x' }) });
     expect(res.status).toBe(200);

@@ -83,6 +83,19 @@ describe('prototype pollution', () => {
     await expectUnaffected(auth);
   });
 
+  it('core: exchanges and auth.fetch work while fetch init fields are polluted', async () => {
+    // undici reads `mode` and `credentials` of an init through its prototype.
+    const auth = createWitboostAuth({ baseUrl: wb.url, accessToken: wb.issueAccessToken() });
+    toClose.push(auth);
+    const before = wb.stats.exchanges.total;
+    const status = await polluted({ mode: 'basic', credentials: 'evil' }, async () => {
+      await expect(auth.getToken()).resolves.toMatch(/^eyJ/);
+      return (await auth.fetch('/api/catalog/entities')).status;
+    });
+    expect(status).toBe(200);
+    expect(wb.stats.exchanges.total).toBe(before + 1);
+  });
+
   it('core: nested options (an origin entry, a scope rule) are read from own properties', async () => {
     attacker = await startAttacker();
     const auth = await polluted(pollution(), async () =>
