@@ -19,10 +19,12 @@ export function statusError(
     new WitboostAuthError(code, message, options);
   if (status === 400) {
     const scope = request.scope === undefined ? '' : `, scope ${request.scope}`;
-    return error(
+    const refused = error(
       'exchange_bad_request',
       `the JWT exchange refused the request (HTTP 400${scope}, duration ${request.durationSeconds}s)${suffix}`,
     );
+    if (said !== undefined && saysDurationTooLong(said)) DURATION_REFUSALS.add(refused);
+    return refused;
   }
   if (status === 401 || status === 403) {
     const label = request.tokenLabel === undefined ? '' : ` (${request.tokenLabel})`;
@@ -47,6 +49,29 @@ export function statusError(
     );
   }
   return error('server_error', `the JWT exchange failed (HTTP ${status})${wait}${suffix}`);
+}
+
+// 400s whose server text blames the requested duration. Kept beside the error rather than on it:
+// the public error shape stays as documented, and our own message (which names the duration)
+// can never be mistaken for the server's words.
+const DURATION_REFUSALS = new WeakSet<WitboostAuthError>();
+
+/**
+ * Whether the server refused this exchange because the duration was longer than it grants (as
+ * Witboost does past the access token's remaining life): only then is a shorter one worth a try.
+ */
+export function isDurationRefusal(error: WitboostAuthError): boolean {
+  return DURATION_REFUSALS.has(error);
+}
+
+// "duration_seconds exceeds the access token's remaining lifetime" and kin; a malformed duration
+// ("must be an integer") or any other 400 does not match, so it fails fast.
+const DURATION_WORD = /duration/i;
+const TOO_LONG =
+  /exceed|too (?:long|large|big|high)|longer|greater|more than|beyond|remaining|max/i;
+
+function saysDurationTooLong(said: string): boolean {
+  return DURATION_WORD.test(said) && TOO_LONG.test(said);
 }
 
 /**

@@ -26,10 +26,17 @@ export function parseSuccess(
   return createExchangeResult(jwt, request.scope, lifetimeSeconds, sentAt, claims);
 }
 
+// `iat` and `Date` are whole seconds (up to 2 s apart by rounding) and stamped a few ms apart on
+// the server; hosts under NTP agree within a second. Past a minute the clocks truly disagree,
+// which is worth a warning, while a slow server or ordinary drift stays quiet.
+const SKEW_WARNING_MS = 60_000;
+
 /**
- * Never more than requested (so an `exp` in ms or absurdly far is not trusted). Without `iat`,
- * `exp` is compared with the `Date` header, both server clocks; an `exp` before `Date` means the
- * signer's and the front's clocks disagree, not that a token just issued is dead.
+ * Never more than requested (so an `exp` in ms or absurdly far is not trusted). With `iat` the
+ * life is `exp − iat`, one clock's difference, whatever the `Date` header says; a `Date` far from
+ * `iat` is reported (`skew`). Without `iat`, `exp` is compared with `Date`, both server clocks;
+ * an `exp` before `Date` means the signer's and the front's clocks disagree, not that a token just
+ * issued is dead (`exp_before_date`).
  */
 function lifetimeOf(
   claims: JwtClaims,
@@ -37,12 +44,16 @@ function lifetimeOf(
   serverDate: string | null,
 ): number {
   const requested = request.durationSeconds;
-  if (claims.iat !== undefined) return Math.min(claims.exp - claims.iat, requested);
   const date = serverDate === null ? Number.NaN : Date.parse(serverDate);
+  if (claims.iat !== undefined) {
+    const skewMs = claims.iat * 1000 - date;
+    if (Math.abs(skewMs) > SKEW_WARNING_MS) request.onClockWarning?.('skew', skewMs);
+    return Math.min(claims.exp - claims.iat, requested);
+  }
   if (Number.isNaN(date)) return requested;
   const left = claims.exp - date / 1000;
   if (left > 0) return Math.min(left, requested);
-  request.onClockWarning?.(Math.round(-left * 1000));
+  request.onClockWarning?.('exp_before_date', Math.round(-left * 1000));
   return requested;
 }
 

@@ -20,7 +20,10 @@ import type {
   ExchangeResult,
   Principal,
   WitboostAuthErrorOptions,
+  WitboostAuthEvent,
 } from './types.js';
+
+type ClockWarningReason = Extract<WitboostAuthEvent, { type: 'clock_warning' }>['reason'];
 
 export const EXCHANGE_PATH = '/api/auth/access-tokens/jwt';
 
@@ -37,8 +40,12 @@ export interface ExchangeRequest {
   /** The source's description, for messages. */
   tokenLabel?: string | undefined;
   clock?: Clock;
-  /** Told when the JWT's `exp` lies before the response's `Date` (two server clocks disagree). */
-  onClockWarning?: (skewMs: number) => void;
+  /**
+   * Told when two server clocks disagree: the JWT's `iat` is far from the response's `Date`
+   * (`skew`, `skewMs` = iat − Date), or, without `iat`, its `exp` lies before `Date`
+   * (`exp_before_date`, `skewMs` = how far before).
+   */
+  onClockWarning?: (reason: ClockWarningReason, skewMs: number) => void;
 }
 
 // A JWT answer is a few KB: a larger body is refused before it fills memory.

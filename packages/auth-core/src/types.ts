@@ -202,11 +202,23 @@ export type WitboostAuthEvent =
   | { type: 'invalidated'; scope: string | undefined }
   | { type: 'replay_after_401'; url: string; method: string }
   | { type: 'token_source_changed'; source: string }
-  /** A fresh token was kept although a server clock disagreed (e.g. `exp` before `Date`). */
+  /**
+   * A fresh token was kept although two server clocks disagreed; its lifetime is the JWT's own.
+   * Once per exchange.
+   */
   | {
       type: 'clock_warning';
       scope: string | undefined;
+      /**
+       * `skew`: the JWT's `iat` and the response's `Date` header differ by more than 60 s
+       * (whole-second stamps and a slow server stay below that). `exp_before_date`: a JWT without
+       * `iat` has an `exp` before the `Date` header.
+       */
       reason: 'exp_before_date' | 'skew';
+      /**
+       * `skew`: `iat − Date` in ms, signed (positive: the signer is ahead). `exp_before_date`: how
+       * far `exp` lies before `Date`, in ms.
+       */
       skewMs: number;
     }
   /** A caller started (+1) or stopped (-1) waiting because no servable token existed. */

@@ -1,4 +1,5 @@
 import { isWitboostAuthError, WitboostAuthError } from '../errors.js';
+import { isDurationRefusal } from '../exchange-errors.js';
 import type { ResolvedRefresh } from '../options.js';
 import { sanitizeCause } from '../redact.js';
 import type { Principal, WitboostAuthErrorCode } from '../types.js';
@@ -20,8 +21,8 @@ export const REJECTIONS: ReadonlySet<WitboostAuthErrorCode> = new Set([
 const CLAIM_ROUNDING_MS = 1000;
 // The least time kept for a refresh exchange before the hand-out deadline.
 const MIN_REFRESH_LEAD_MS = 200;
-// Below this a token would be refreshed more often than it is worth, and a 400 is likely about
-// something else: a refused duration is halved down to it, no further.
+// Below this a token would be refreshed more often than it is worth: a refused duration is
+// halved down to it, no further.
 const MIN_ADAPTIVE_DURATION_S = 30;
 
 export function toAuthError(error: unknown, principal: Principal): WitboostAuthError {
@@ -32,8 +33,12 @@ export function toAuthError(error: unknown, principal: Principal): WitboostAuthE
   });
 }
 
+/**
+ * A shorter duration to ask for, only when the server said the duration was too long (it exceeds
+ * the access token's remaining life); any other 400 is a plain refusal and fails fast.
+ */
 export function halvedDuration(error: WitboostAuthError, seconds: number): number | undefined {
-  if (error.code !== 'exchange_bad_request' || seconds < 2 * MIN_ADAPTIVE_DURATION_S) {
+  if (!isDurationRefusal(error) || seconds < 2 * MIN_ADAPTIVE_DURATION_S) {
     return undefined;
   }
   return Math.floor(seconds / 2);

@@ -290,13 +290,8 @@ export class TokenEngine implements SlotHost {
           principal: this.principal,
           tokenLabel: this.source.description,
           clock,
-          onClockWarning: (skewMs) =>
-            this.emit({
-              type: 'clock_warning',
-              scope: slot.scope,
-              reason: 'exp_before_date',
-              skewMs,
-            }),
+          onClockWarning: (reason, skewMs) =>
+            this.emit({ type: 'clock_warning', scope: slot.scope, reason, skewMs }),
         });
       } catch (raw) {
         if (this.closed) throw closedError(this.principal);
