@@ -67,6 +67,16 @@ describe('redactSecrets', () => {
     expect(out).toBe('{"access_token":"…0001","jwt":"…","other":"keep"}');
   });
 
+  it('replaces base64 of witboost:<token> anywhere, JSON-escaped or percent-encoded too', () => {
+    const basic = Buffer.from('witboost:wbat-an?opaque>secret~value~42').toString('base64');
+    expect(basic).toMatch(/[+/]/);
+    const escaped = JSON.stringify(basic).replace(/\//g, '\\/');
+    const out = redactSecrets(
+      `header=${basic} {"authorization":${escaped}} x=${encodeURIComponent(basic)}&y=1`,
+    );
+    expect(out).toBe('header=… {"authorization":"…"} x=…&y=1');
+  });
+
   it('leaves prose about the schemes alone', () => {
     const text = 'Basic authentication is disabled; use Bearer tokens instead.';
     expect(redactSecrets(text)).toBe(text);
@@ -88,6 +98,7 @@ describe('redactSecrets', () => {
     ['Bearer repeated', 'Bearer '.repeat(200_000)],
     ['JSON key repeated', '"access_token": "'.repeat(80_000)],
     ['word characters', 'a'.repeat(1_000_000)],
+    ['base64 of witboost: repeated', `d2l0Ym9vc3Q6${'%2B\\/'.repeat(150_000)}`],
   ])('stays linear on adversarial input (%s)', (_name, text) => {
     const started = performance.now();
     redactSecrets(text);

@@ -9,6 +9,9 @@ const WBAT_PATTERN = /wbat-[A-Za-z0-9_-]+/g;
 const JWT_PATTERN = /(?<![\w-])eyJ[\w-]*\.[\w-]*\.[\w-]*/g;
 const HEADER_PATTERN = /\b(Basic|Bearer)([ \t]+)([A-Za-z0-9+/=._~-]+)/gi;
 const JSON_FIELD_PATTERN = /("(?:access_?token|jwt|token|password)"[ \t]*:[ \t]*")([^"\\\r\n]*)"/gi;
+// base64 of `witboost:` (the Basic credential's start) wherever it appears, JSON-escaped
+// (`\/`) or percent-encoded: the class excludes `\` and `%`, so the alternatives never overlap.
+const BASIC_CREDENTIAL_PATTERN = /d2l0Ym9vc3Q6(?:[A-Za-z0-9+/=_-]|\\\/|%2[BbFf]|%3[Dd])*/g;
 
 /**
  * A label for a credential, enough to tell two apart in a log line, never to use one:
@@ -34,7 +37,7 @@ export function redactToken(token: string): string {
 
 /**
  * Replaces every credential in free text: `wbat-…` tokens, JWT-shaped strings, `Basic`/`Bearer`
- * header values and `"access_token"`/`"jwt"`/`"token"`/`"password"` JSON fields. Linear time.
+ * header values, base64 of `witboost:<token>` anywhere, and `"access_token"`/`"jwt"`/`"token"`/`"password"` JSON fields. Linear time.
  *
  * @param text - Any text, e.g. an error message or a response body.
  * @returns The text with every credential replaced by its {@link redactToken} label.
@@ -48,6 +51,7 @@ export function redactToken(token: string): string {
 export function redactSecrets(text: string): string {
   if (typeof text !== 'string') return '';
   return text
+    .replace(BASIC_CREDENTIAL_PATTERN, '…')
     .replace(HEADER_PATTERN, (whole, scheme: string, space: string, value: string) =>
       looksLikeCredential(value) ? `${scheme}${space}${headerLabel(scheme, value)}` : whole,
     )
@@ -165,20 +169,23 @@ const MAX_DEPTH = 4;
 /**
  * A redacted copy of an error's facts (name, message, stack, string `code`, cause chain), never
  * the original: `util.inspect` of its carrier would print its other fields (an HTTP client's
- * `config.headers.Authorization`). A string is redacted; anything else is dropped.
+ * `config.headers.Authorization`). A string is redacted; anything else is dropped. `held` are
+ * secrets we know (see {@link redactHeldSecrets}), removed in every form too.
  */
-export function sanitizeCause(cause: unknown, depth = 0): unknown {
-  if (typeof cause === 'string') return truncate(redactSecrets(cause), 300);
+export function sanitizeCause(cause: unknown, held: readonly string[] = [], depth = 0): unknown {
+  const clean = (text: string) =>
+    held.length === 0 ? redactSecrets(text) : redactHeldSecrets(text, held);
+  if (typeof cause === 'string') return truncate(clean(cause), 300);
   if (!(cause instanceof Error) || depth > MAX_DEPTH) return undefined;
-  const inner = sanitizeCause(cause.cause, depth + 1);
+  const inner = sanitizeCause(cause.cause, held, depth + 1);
   const copy = new Error(
-    truncate(redactSecrets(String(cause.message)), 300),
+    truncate(clean(String(cause.message)), 300),
     inner === undefined ? {} : { cause: inner },
   );
-  copy.name = typeof cause.name === 'string' ? truncate(redactSecrets(cause.name), 100) : 'Error';
-  copy.stack = typeof cause.stack === 'string' ? redactSecrets(cause.stack) : undefined;
+  copy.name = typeof cause.name === 'string' ? truncate(clean(cause.name), 100) : 'Error';
+  copy.stack = typeof cause.stack === 'string' ? clean(cause.stack) : undefined;
   const code = (cause as { code?: unknown }).code;
-  if (typeof code === 'string') Object.assign(copy, { code: truncate(redactSecrets(code), 100) });
+  if (typeof code === 'string') Object.assign(copy, { code: truncate(clean(code), 100) });
   return copy;
 }
 

@@ -517,7 +517,10 @@ export interface ExchangeResult {
  * fromFile('/var/run/secrets/witboost/token', { checkIntervalMs: 5_000 });
  */
 export interface FromFileOptions {
-  /** Least time between two checks of the file, made only inside `getAccessToken()`. @default 1000 */
+  /**
+   * Least time between two checks of the file by direct `getAccessToken()` calls. The instance
+   * itself checks it (one `stat`) before every exchange, whatever this is. @default 1000
+   */
   checkIntervalMs?: number;
 }
 

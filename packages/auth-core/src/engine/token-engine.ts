@@ -259,7 +259,9 @@ export class TokenEngine implements SlotHost {
         );
       }, refresh.exchangeTimeoutMs);
       timer.unref?.();
-      readAccessToken(source, this.principal, fresh)
+      // A failing source may quote the token it gave before: that one is redacted in every form.
+      const held = this.lastAccessToken === undefined ? [] : [this.lastAccessToken];
+      readAccessToken(source, this.principal, fresh, held)
         .then(resolve, reject)
         .finally(() => clock.clearTimeout(timer));
     });

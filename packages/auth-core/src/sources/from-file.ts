@@ -17,8 +17,10 @@ interface Snapshot {
 
 /**
  * An access token source reading a file, e.g. a mounted Kubernetes secret. The file is re-read
- * when its inode, size or mtime changes (so an atomic symlink swap is seen), checked at most every
- * `checkIntervalMs` and only when a token is asked for: no watcher, no timer.
+ * when its inode, size or mtime changes (so an atomic symlink swap is seen), checked only when a
+ * token is asked for: no watcher, no timer. The instance checks it (one `stat`) before every
+ * exchange, so the next exchange after a rotation uses the new token; direct
+ * `getAccessToken()` calls check it at most every `checkIntervalMs`.
  *
  * @param path - Path (or `file:` URL) of the file holding the access token.
  * @param options - See {@link FromFileOptions}.
@@ -52,9 +54,12 @@ export function fromFile(path: string | URL, options: FromFileOptions = {}): Acc
     }
     return snapshot.token;
   };
-  return reusingSource(description, checkIntervalMs, read, () => {
+  // Exchanges happen off the warm path: a stat before each is cheap, and a rotation made just
+  // before one must not cost a 401 first.
+  const forget = () => {
     snapshot = undefined;
-  });
+  };
+  return reusingSource(description, checkIntervalMs, read, forget, true);
 }
 
 function toPath(path: string | URL): string {

@@ -49,30 +49,40 @@ export function toAccessTokenSource(
   return source;
 }
 
-/** The source's token, checked; `fresh` reads past the source's own cache (after a rejection). */
+/**
+ * The source's token, checked; `fresh` reads past the source's own cache (after a rejection).
+ * A failure is redacted of `held`, the access tokens this source gave before.
+ */
 export async function readAccessToken(
   source: AccessTokenSource,
   principal: Principal,
   fresh = false,
+  held: readonly string[] = [],
 ): Promise<string> {
   let value: unknown;
   try {
-    const read = fresh ? freshReaders.get(source) : undefined;
+    const own = freshReaders.get(source);
+    const read = fresh || own?.always === true ? own?.read : undefined;
     value = await (read === undefined ? source.getAccessToken() : read());
   } catch (error) {
-    throw wrapSourceError(error, source.description, principal);
+    throw wrapSourceError(error, source.description, principal, held);
   }
   return checkSourceValue(value, source.description, principal);
 }
 
-// How our own sources read past their caches (fromFile's check interval, fromFunction's cacheMs).
-const freshReaders = new WeakMap<AccessTokenSource, () => Promise<string>>();
+// How our own sources read past their caches (fromFile's check interval, fromFunction's cacheMs);
+// `always`: on every read the instance makes, not only after a rejection.
+const freshReaders = new WeakMap<
+  AccessTokenSource,
+  { read: () => Promise<string>; always: boolean }
+>();
 
 export function withFreshRead<T extends AccessTokenSource>(
   source: T,
   read: () => Promise<string>,
+  always = false,
 ): T {
-  freshReaders.set(source, read);
+  freshReaders.set(source, { read, always });
   return source;
 }
 

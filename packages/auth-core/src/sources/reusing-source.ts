@@ -7,13 +7,15 @@ const SHARED_CALL_MAX_MS = 5_000;
 
 /**
  * A source over a slow `read` (a file, a secret store): its last token is reused for `reuseMs`,
- * concurrent reads share one call, and after a rejection the engine reads past the reuse.
+ * concurrent reads share one call, and after a rejection the engine reads past the reuse
+ * (before every exchange when `freshForEngine`: the reuse then only spares direct callers).
  */
 export function reusingSource(
   description: string,
   reuseMs: number,
   read: () => Promise<string>,
   onClose?: () => void,
+  freshForEngine = false,
 ): AccessTokenSource {
   let last: { token: string; at: number } | undefined;
   let pending: Promise<string> | undefined;
@@ -43,5 +45,5 @@ export function reusingSource(
       onClose?.();
     },
   };
-  return withFreshRead(source, shared);
+  return withFreshRead(source, shared, freshForEngine);
 }

@@ -1,5 +1,5 @@
 import { isWitboostAuthError, WitboostAuthError } from '../errors.js';
-import { redactSecrets, sanitizeCause } from '../redact.js';
+import { redactHeldSecrets, redactSecrets, sanitizeCause } from '../redact.js';
 import type { Principal } from '../types.js';
 
 export const MAX_ACCESS_TOKEN_LENGTH = 4096;
@@ -48,29 +48,36 @@ export function describe(description: string): string {
   return JSON.stringify(redactSecrets(String(description)).slice(0, 200));
 }
 
-/** What a source threw as a redacted error carrying `principal`; our own codes are kept. */
+/**
+ * What a source threw as a redacted error carrying `principal`; our own codes are kept. `held`
+ * are the access tokens the instance already knows (a source's earlier answers): a failure
+ * quoting one, in any form {@link redactHeldSecrets} knows, loses it like an exchange error does.
+ */
 export function wrapSourceError(
   error: unknown,
   description: string,
   principal: Principal | undefined,
+  held: readonly string[] = [],
 ): WitboostAuthError {
+  const clean = (text: string) =>
+    held.length === 0 ? redactSecrets(text) : redactHeldSecrets(text, held);
   if (
     error instanceof WitboostAuthError &&
     error.principal === principal &&
     error.cause === undefined &&
-    redactSecrets(error.message) === error.message
+    clean(error.message) === error.message
   ) {
     return error;
   }
   if (isWitboostAuthError(error)) {
     return new WitboostAuthError(
       error.code,
-      redactSecrets(error.message).replace(/^\[@wb\/auth-core\] /, ''),
+      clean(error.message).replace(/^\[@wb\/auth-core\] /, ''),
       {
         status: error.status,
         retryAfterMs: error.retryAfterMs,
         principal: principal ?? error.principal,
-        cause: sanitizeCause(error.cause),
+        cause: sanitizeCause(error.cause, held),
       },
     );
   }
@@ -78,7 +85,7 @@ export function wrapSourceError(
     error instanceof Error ? error.message : typeof error === 'string' ? error : typeof error;
   return new WitboostAuthError(
     'token_source_failed',
-    `access token source ${describe(description)} failed: ${redactSecrets(detail).slice(0, 500)}`,
-    { principal, cause: sanitizeCause(error) },
+    `access token source ${describe(description)} failed: ${clean(detail).slice(0, 500)}`,
+    { principal, cause: sanitizeCause(error, held) },
   );
 }
