@@ -64,7 +64,7 @@ ${CONFIG}
 `,
   doctor: `Usage: wb-auth doctor [--json]
 
-Checks, each with its own timeout (--timeout), and prints PASS, WARN, FAIL or SKIP with a fix:
+Checks, each with its own timeout (--timeout), and prints PASS or FAIL, with a fix (or advice):
 configuration, DNS, TLS, reachability, the exchange, the Computational Governance scope,
 whether Basic auth is enabled, clock skew, proxy variables. Exits with the code of the first
 failure (0 when nothing failed).

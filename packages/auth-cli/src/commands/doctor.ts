@@ -36,14 +36,14 @@ async function runBounded(
   }
 }
 
-/** `wb-auth doctor`: every check in order, PASS/WARN/FAIL/SKIP with a fix; exit of the first FAIL. */
+/** `wb-auth doctor`: every check in order, PASS or FAIL with a fix; exit of the first FAIL. */
 export async function doctorCommand(argv: readonly string[], io: ResolvedIo): Promise<ExitCode> {
   const { values } = parseCommand('doctor', argv, { json: { type: 'boolean' } }, 0);
   const timeoutMs = secondsOption(values.timeout, 'timeout', DEFAULT_TIMEOUT_MS);
   const state: DoctorState = { values, io };
   const reports: CheckReport[] = [];
   const color = colorizer(io.stdout, io.env);
-  const paint = { PASS: color.green, WARN: color.yellow, FAIL: color.red, SKIP: color.dim };
+  const paint = { PASS: color.green, FAIL: color.red };
   for (const check of CHECKS) {
     const started = Date.now();
     const outcome = await runBounded(check, state, timeoutMs);
@@ -53,8 +53,7 @@ export async function doctorCommand(argv: readonly string[], io: ResolvedIo): Pr
       const lines = [
         `${paint[report.status](report.status.padEnd(4))}  ${report.name.padEnd(16)}${report.detail}`,
       ];
-      if (report.fix !== undefined && report.status !== 'PASS')
-        lines.push(`      fix: ${report.fix}`);
+      if (report.fix !== undefined) lines.push(`      fix: ${report.fix}`);
       io.stdout.write(`${lines.join('\n')}\n`);
     }
   }

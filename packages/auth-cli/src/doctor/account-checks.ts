@@ -2,7 +2,7 @@ import { basicAuthorization, createWitboostAuth, redactToken } from '@wb/auth-co
 import { authOptions, CG_SCOPE, loadConfig, readAccessToken } from '../config.js';
 import { EXIT_REJECTED, EXIT_USAGE } from '../exit-codes.js';
 import { probeExchange } from '../probe-exchange.js';
-import { type Check, fail, failure, skip } from './check.js';
+import { type Check, fail, failure, notRun } from './check.js';
 
 export const configuration: Check = {
   name: 'configuration',
@@ -28,7 +28,8 @@ export const exchange: Check = {
   name: 'exchange',
   async run(state) {
     const { config, accessToken } = state;
-    if (!config || accessToken === undefined || !state.reachable) return skip('needs reachability');
+    if (!config || accessToken === undefined || !state.reachable)
+      return notRun('needs reachability');
     try {
       const { result, roundTripMs, dateSkewMs } = await probeExchange(
         config,
@@ -54,7 +55,7 @@ export const cgScope: Check = {
   async run(state) {
     const { config, accessToken } = state;
     if (!config || accessToken === undefined || !state.exchanged)
-      return skip('needs a working exchange');
+      return notRun('needs a working exchange');
     try {
       const { result } = await probeExchange(config, accessToken, CG_SCOPE);
       const granted = (result.claims.scope ?? '').split(/\s+/).includes(CG_SCOPE);
@@ -79,7 +80,7 @@ export const basic: Check = {
   async run(state, signal) {
     const { config, accessToken } = state;
     if (!config || accessToken === undefined || !state.exchanged)
-      return skip('needs a working exchange');
+      return notRun('needs a working exchange');
     try {
       const response = await fetch(`${config.baseUrl}/api/catalog/entities?limit=1`, {
         headers: { authorization: basicAuthorization(accessToken) },

@@ -4,9 +4,10 @@ import { CliError, EXIT_UNAVAILABLE, type ExitCode, exitCodeForErrorCode } from 
 import type { ResolvedIo } from '../io.js';
 import { HINTS } from '../report-error.js';
 
-export type CheckStatus = 'PASS' | 'WARN' | 'FAIL' | 'SKIP';
+/** DESIGN's two answers: a check passes (maybe with advice in `fix`) or fails (always a `fix`). */
+export type CheckStatus = 'PASS' | 'FAIL';
 
-/** What one check found. A FAIL carries the exit status it stands for. */
+/** What one check found. A FAIL carries the exit status it stands for; a PASS may advise. */
 export interface CheckOutcome {
   status: CheckStatus;
   detail: string;
@@ -33,7 +34,19 @@ export interface Check {
   run(state: DoctorState, signal: AbortSignal): Promise<CheckOutcome>;
 }
 
-export const skip = (detail: string): CheckOutcome => ({ status: 'SKIP', detail });
+/** A check that could not run because an earlier one failed: it has not passed either. */
+export const notRun = (needs: string): CheckOutcome => ({
+  status: 'FAIL',
+  detail: `not run: ${needs}`,
+  fix: 'fix the first failing check above, then run wb-auth doctor again',
+  exitCode: EXIT_UNAVAILABLE,
+});
+/** A pass that still deserves attention. */
+export const advise = (detail: string, fix: string): CheckOutcome => ({
+  status: 'PASS',
+  detail,
+  fix,
+});
 export const fail = (detail: string, fix: string, exitCode: ExitCode): CheckOutcome => ({
   status: 'FAIL',
   detail,

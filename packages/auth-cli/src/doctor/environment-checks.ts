@@ -1,12 +1,14 @@
 import { formatSkew } from '../format.js';
-import { type Check, skip } from './check.js';
+import { advise, type Check, notRun } from './check.js';
 
 export const clock: Check = {
   name: 'clock-skew',
   async run(state) {
     const { dateSkewMs, iatSkewMs } = state;
-    if (dateSkewMs === undefined && iatSkewMs === undefined)
-      return skip('no Date header or JWT iat seen');
+    if (!state.exchanged) return notRun('needs a working exchange');
+    if (dateSkewMs === undefined && iatSkewMs === undefined) {
+      return { status: 'PASS', detail: 'no Date header or JWT iat to compare with' };
+    }
     const parts: string[] = [];
     if (dateSkewMs !== undefined)
       parts.push(`${formatSkew(dateSkewMs)} against the server's Date header (±1 s)`);
@@ -14,11 +16,10 @@ export const clock: Check = {
     if (iatSkewMs !== undefined) parts.push(`JWT iat ${formatSkew(iatSkewMs)}`);
     const worst = Math.max(Math.abs(dateSkewMs ?? 0), Math.abs(iatSkewMs ?? 0));
     if (worst <= 30_000) return { status: 'PASS', detail: parts.join('; ') };
-    return {
-      status: 'WARN',
-      detail: parts.join('; '),
-      fix: 'wb-auth and @wb/auth-* ignore it (lifetimes count from the local send time), but scripts comparing exp with the local clock will not: sync the clocks (NTP)',
-    };
+    return advise(
+      parts.join('; '),
+      'wb-auth and @wb/auth-* ignore it (lifetimes count from the local send time), but scripts comparing exp with the local clock will not: sync the clocks (NTP)',
+    );
   },
 };
 
@@ -48,10 +49,9 @@ export const proxyVariables: Check = {
     const set = PROXY_VARIABLES.filter((name) => (env[name] ?? '').trim() !== '');
     if (set.length === 0) return { status: 'PASS', detail: 'none set: direct connection' };
     const noProxy = env.NO_PROXY ?? env.no_proxy;
-    return {
-      status: 'WARN',
-      detail: `${set.map((n) => `${n}=${safeProxy(env[n] ?? '')}`).join(', ')}${noProxy ? `, NO_PROXY=${noProxy}` : ''}: Node's fetch ignores them and connects directly`,
-      fix: 'if Witboost is only reachable through that proxy, the reachability check fails: run wb-auth where Witboost is reachable directly',
-    };
+    return advise(
+      `${set.map((n) => `${n}=${safeProxy(env[n] ?? '')}`).join(', ')}${noProxy ? `, NO_PROXY=${noProxy}` : ''}: Node's fetch ignores them and connects directly`,
+      'if Witboost is only reachable through that proxy, the reachability check fails: run wb-auth where Witboost is reachable directly',
+    );
   },
 };

@@ -3,12 +3,12 @@ import { isIP } from 'node:net';
 import { connect } from 'node:tls';
 import { EXIT_UNAVAILABLE } from '../exit-codes.js';
 import { skewFromDate } from '../probe-exchange.js';
-import { type Check, type CheckOutcome, fail, origins, skip } from './check.js';
+import { advise, type Check, type CheckOutcome, fail, notRun, origins } from './check.js';
 
 export const dns: Check = {
   name: 'dns',
   async run(state) {
-    if (!state.config) return skip('needs a valid configuration');
+    if (!state.config) return notRun('needs a valid configuration');
     const found: string[] = [];
     for (const url of origins(state.config)) {
       const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -80,7 +80,7 @@ function tlsHandshake(url: URL, signal: AbortSignal): Promise<CheckOutcome> {
       const detail = `${url.host}: ${socket.getProtocol() ?? 'TLS'}, certificate valid for ${days} more days`;
       done(
         days < 14
-          ? { status: 'WARN', detail, fix: 'renew the server certificate soon' }
+          ? advise(detail, 'renew the server certificate soon')
           : { status: 'PASS', detail },
       );
     });
@@ -90,28 +90,26 @@ function tlsHandshake(url: URL, signal: AbortSignal): Promise<CheckOutcome> {
 export const tls: Check = {
   name: 'tls',
   async run(state, signal) {
-    if (!state.config || !state.resolved) return skip('needs DNS');
+    if (!state.config || !state.resolved) return notRun('needs DNS');
     const secure = origins(state.config).filter((u) => u.protocol === 'https:');
     if (secure.length === 0) {
       return state.config.allowInsecureHttp
-        ? {
-            status: 'WARN',
-            detail: 'plain http:// with --allow-insecure-http: credentials travel in clear text',
-            fix: 'use https://',
-          }
-        : skip('http:// to a loopback host: no TLS');
+        ? advise(
+            'plain http:// with --allow-insecure-http: credentials travel in clear text',
+            'use https://',
+          )
+        : { status: 'PASS', detail: 'http:// to a loopback host: no TLS needed' };
     }
     const outcomes: CheckOutcome[] = [];
     for (const url of secure) outcomes.push(await tlsHandshake(url, signal));
     const worst =
-      outcomes.find((o) => o.status === 'FAIL') ?? outcomes.find((o) => o.status === 'WARN');
+      outcomes.find((o) => o.status === 'FAIL') ?? outcomes.find((o) => o.fix !== undefined);
     const detail = outcomes.map((o) => o.detail).join('; ');
     if ((state.io.env.NODE_TLS_REJECT_UNAUTHORIZED ?? '') === '0') {
-      return {
-        status: 'WARN',
-        detail: `${detail}; NODE_TLS_REJECT_UNAUTHORIZED=0 turns certificate checks off`,
-        fix: 'unset NODE_TLS_REJECT_UNAUTHORIZED; use NODE_EXTRA_CA_CERTS for a private CA',
-      };
+      return advise(
+        `${detail}; NODE_TLS_REJECT_UNAUTHORIZED=0 turns certificate checks off`,
+        'unset NODE_TLS_REJECT_UNAUTHORIZED; use NODE_EXTRA_CA_CERTS for a private CA',
+      );
     }
     return worst ? { ...worst, detail } : { status: 'PASS', detail };
   },
@@ -120,7 +118,7 @@ export const tls: Check = {
 export const reachability: Check = {
   name: 'reachability',
   async run(state, signal) {
-    if (!state.config || !state.resolved) return skip('needs DNS');
+    if (!state.config || !state.resolved) return notRun('needs DNS');
     const started = Date.now();
     try {
       const response = await fetch(`${state.config.baseUrl}/`, { redirect: 'manual', signal });
