@@ -87,8 +87,10 @@ const HEX2 = /^[0-9a-fA-F]{2}$/;
  * `wbat-`, in base64(url) at any byte alignment (so inside a Basic header), JSON- or
  * percent-escaped, split by invisible characters: any run of {@link FRAGMENT} characters of
  * those forms becomes `…`. Then {@link redactSecrets}; only the first 4096 characters are kept.
+ * With no secrets held it is {@link redactSecrets} alone.
  */
 export function redactHeldSecrets(text: string, secrets: readonly string[]): string {
+  if (secrets.length === 0) return redactSecrets(text);
   let out = typeof text === 'string' ? text.slice(0, MAX_EXAMINED) : '';
   const held = secrets.filter((secret) => typeof secret === 'string' && secret.length >= 4);
   for (const secret of held) out = out.split(secret).join(redactToken(secret));
@@ -173,8 +175,7 @@ const MAX_DEPTH = 4;
  * secrets we know (see {@link redactHeldSecrets}), removed in every form too.
  */
 export function sanitizeCause(cause: unknown, held: readonly string[] = [], depth = 0): unknown {
-  const clean = (text: string) =>
-    held.length === 0 ? redactSecrets(text) : redactHeldSecrets(text, held);
+  const clean = (text: string) => redactHeldSecrets(text, held);
   if (typeof cause === 'string') return truncate(clean(cause), 300);
   if (!(cause instanceof Error) || depth > MAX_DEPTH) return undefined;
   const inner = sanitizeCause(cause.cause, held, depth + 1);

@@ -59,8 +59,7 @@ export function wrapSourceError(
   principal: Principal | undefined,
   held: readonly string[] = [],
 ): WitboostAuthError {
-  const clean = (text: string) =>
-    held.length === 0 ? redactSecrets(text) : redactHeldSecrets(text, held);
+  const clean = (text: string) => redactHeldSecrets(text, held);
   if (
     error instanceof WitboostAuthError &&
     error.principal === principal &&
